@@ -1,0 +1,35 @@
+"""The ``optibench`` command line.
+
+Each sub-command lives in its own module of this package with two functions,
+``add_parser(subparsers)`` and ``run(args) -> int``; ``COMMANDS`` lists them.
+Modules are imported only when their command runs, so start-up stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "powerflow": "Solve a power flow of a network and print a table or JSON.",
+    "networks": "List the shipped test systems.",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="optibench", description="Metaheuristic benchmarks on power distribution networks.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, help_text in COMMANDS.items():
+        module = importlib.import_module(f"optibench.cli.{name}")
+        module.add_parser(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module = importlib.import_module(f"optibench.cli.{args.command}")
+    return module.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

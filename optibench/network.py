@@ -1,0 +1,345 @@
+"""Radial distribution networks: data files, validation and the array model.
+
+A network is read from a folder holding three readable files (units in the
+column names, as in pandapower's tables):
+
+``network.json``
+    ``name``, ``description``, ``source`` (citation), ``base_kv`` (line-to-line
+    kV), ``base_mva``, ``slack_bus`` (1-based bus number of the substation)
+    and ``slack_voltage_pu``.
+``buses.csv``
+    ``bus, p_kw, q_kvar``: 1-based bus numbers and constant-power loads.
+``branches.csv``
+    ``from_bus, to_bus, r_ohm, x_ohm, in_service``: series impedances in ohm;
+    ``in_service = 0`` marks a normally open tie line (a candidate branch for
+    reconfiguration or a soft open point).
+
+The in-service branches must form one tree rooted at the slack bus. Every
+array of :class:`Network` is indexed by bus position in the data file
+("network bus order"); ``order`` lists those positions in a topological
+order (every bus after its parent), which is all the power-flow sweep needs.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+NETWORKS_DIR = Path(__file__).parent / "data" / "networks"
+
+
+class NetworkDataError(ValueError):
+    """Network data that cannot describe a radial feeder; the message names the element."""
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """An immutable radial feeder.
+
+    Per-bus arrays have shape ``(n_bus,)`` in network bus order; the branch
+    feeding bus ``i`` from ``parent[i]`` has impedance ``r_ohm[i] + j x_ohm[i]``
+    (zero at the slack bus, whose ``parent`` is -1).
+
+    Attributes:
+        name: network name.
+        bus_ids: 1-based bus numbers as in the literature, shape (n_bus,).
+        p_kw, q_kvar: base constant-power loads (kW, kvar), shape (n_bus,).
+        parent: index of the upstream bus, -1 at the slack bus, shape (n_bus,).
+        order: bus indices in topological order, ``order[0]`` is the slack bus.
+        r_ohm, x_ohm: impedance of the branch feeding each bus (ohm).
+        ties: normally open tie lines as rows ``(from_bus, to_bus, r_ohm, x_ohm)``
+            with 1-based bus numbers, shape (n_tie, 4).
+        base_kv: line-to-line base voltage (kV).
+        base_mva: three-phase base power (MVA).
+        slack_voltage_pu: substation voltage magnitude (p.u.).
+        source: citation of the data.
+    """
+
+    name: str
+    bus_ids: np.ndarray
+    p_kw: np.ndarray
+    q_kvar: np.ndarray
+    parent: np.ndarray
+    order: np.ndarray
+    r_ohm: np.ndarray
+    x_ohm: np.ndarray
+    ties: np.ndarray
+    base_kv: float
+    base_mva: float
+    slack_voltage_pu: float = 1.0
+    source: str = ""
+    description: str = ""
+
+    @property
+    def n_bus(self) -> int:
+        return len(self.bus_ids)
+
+    @property
+    def slack(self) -> int:
+        """Index of the slack (substation) bus."""
+        return int(self.order[0])
+
+    @property
+    def z_base_ohm(self) -> float:
+        return self.base_kv**2 / self.base_mva
+
+    @property
+    def s_base_kva(self) -> float:
+        return self.base_mva * 1000.0
+
+    @property
+    def r_pu(self) -> np.ndarray:
+        return self.r_ohm / self.z_base_ohm
+
+    @property
+    def x_pu(self) -> np.ndarray:
+        return self.x_ohm / self.z_base_ohm
+
+    @property
+    def branch_buses(self) -> np.ndarray:
+        """In-service branches as 1-based ``(upstream, downstream)`` bus pairs, shape (n_bus-1, 2).
+
+        Row ``k`` is the branch feeding bus ``order[k+1]``; branch quantities
+        of :mod:`optibench.powerflow` use this row order and direction.
+        """
+        child = self.order[1:]
+        return np.stack([self.bus_ids[self.parent[child]], self.bus_ids[child]], axis=1)
+
+    def index_of(self, bus: int) -> int:
+        """Position of 1-based bus number ``bus`` in network bus order."""
+        hits = np.flatnonzero(self.bus_ids == bus)
+        if len(hits) == 0:
+            raise KeyError(f"network {self.name!r} has no bus {bus}")
+        return int(hits[0])
+
+    def depth(self) -> np.ndarray:
+        """Number of branches between each bus and the slack bus, shape (n_bus,)."""
+        depth = np.zeros(self.n_bus, dtype=np.int64)
+        for i in self.order[1:]:
+            depth[i] = depth[self.parent[i]] + 1
+        return depth
+
+    @classmethod
+    def from_arrays(
+        cls,
+        name: str,
+        bus_ids,
+        p_kw,
+        q_kvar,
+        from_bus,
+        to_bus,
+        r_ohm,
+        x_ohm,
+        in_service=None,
+        *,
+        base_kv: float,
+        base_mva: float,
+        slack_bus: int | None = None,
+        slack_voltage_pu: float = 1.0,
+        source: str = "",
+        description: str = "",
+        origin: str | None = None,
+    ) -> "Network":
+        """Validate tabular data and build the tree.
+
+        Buses are 1-based numbers; branches are given by their end buses.
+        ``origin`` (a file or folder name) is quoted in every error message.
+        Raises :class:`NetworkDataError` naming the offending bus or branch.
+        """
+        where = f"network {name!r}" + (f" ({origin})" if origin else "")
+        bus_ids = np.asarray(bus_ids, dtype=np.int64)
+        p_kw = np.asarray(p_kw, dtype=np.float64)
+        q_kvar = np.asarray(q_kvar, dtype=np.float64)
+        from_bus = np.asarray(from_bus, dtype=np.int64)
+        to_bus = np.asarray(to_bus, dtype=np.int64)
+        r_ohm = np.asarray(r_ohm, dtype=np.float64)
+        x_ohm = np.asarray(x_ohm, dtype=np.float64)
+        in_service = (
+            np.ones(len(from_bus), dtype=bool)
+            if in_service is None
+            else np.asarray(in_service).astype(bool)
+        )
+        for label, value in (("base_kv", base_kv), ("base_mva", base_mva), ("slack_voltage_pu", slack_voltage_pu)):
+            if not (math.isfinite(value) and value > 0):
+                raise NetworkDataError(f"{where}: {label} must be a positive number, got {value!r}")
+
+        if len(bus_ids) == 0:
+            raise NetworkDataError(f"{where}: no buses")
+        position = {}
+        for i, bus in enumerate(bus_ids.tolist()):
+            if bus in position:
+                raise NetworkDataError(f"{where}: bus {bus} is listed twice (buses rows {position[bus] + 1} and {i + 1})")
+            position[bus] = i
+            for label, arr in (("p_kw", p_kw), ("q_kvar", q_kvar)):
+                if not math.isfinite(arr[i]):
+                    raise NetworkDataError(f"{where}: bus {bus} has a non-finite load {label} = {arr[i]!r}")
+        slack_bus = int(bus_ids[0]) if slack_bus is None else int(slack_bus)
+        if slack_bus not in position:
+            raise NetworkDataError(f"{where}: slack bus {slack_bus} is not among the buses")
+
+        n = len(bus_ids)
+        neighbours: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        ties = []
+        for k in range(len(from_bus)):
+            f, t = int(from_bus[k]), int(to_bus[k])
+            label = f"branch {f}-{t} (branches row {k + 1})"
+            for end in (f, t):
+                if end not in position:
+                    raise NetworkDataError(f"{where}: {label} refers to missing bus {end}")
+            if f == t:
+                raise NetworkDataError(f"{where}: {label} connects bus {f} to itself")
+            if not (math.isfinite(r_ohm[k]) and r_ohm[k] > 0):
+                raise NetworkDataError(f"{where}: {label} has non-positive or non-finite resistance r_ohm = {r_ohm[k]!r}")
+            if not (math.isfinite(x_ohm[k]) and x_ohm[k] >= 0):
+                raise NetworkDataError(f"{where}: {label} has negative or non-finite reactance x_ohm = {x_ohm[k]!r}")
+            if in_service[k]:
+                neighbours[position[f]].append((position[t], k))
+                neighbours[position[t]].append((position[f], k))
+            else:
+                ties.append((f, t, r_ohm[k], x_ohm[k]))
+
+        parent = np.full(n, -1, dtype=np.int64)
+        feeder = np.full(n, -1, dtype=np.int64)
+        root = position[slack_bus]
+        order = [root]
+        seen = np.zeros(n, dtype=bool)
+        seen[root] = True
+        head = 0
+        while head < len(order):
+            i = order[head]
+            head += 1
+            for j, k in neighbours[i]:
+                if k == feeder[i]:
+                    continue
+                if seen[j]:
+                    f, t = int(from_bus[k]), int(to_bus[k])
+                    raise NetworkDataError(
+                        f"{where}: branch {f}-{t} (branches row {k + 1}) closes a loop; "
+                        "mark one branch of the loop in_service = 0 to make the feeder radial"
+                    )
+                seen[j] = True
+                parent[j] = i
+                feeder[j] = k
+                order.append(j)
+        if not seen.all():
+            islanded = bus_ids[~seen][:10].tolist()
+            raise NetworkDataError(
+                f"{where}: buses {islanded} are not connected to slack bus {slack_bus} "
+                f"({int((~seen).sum())} islanded bus(es))"
+            )
+
+        r_bus = np.zeros(n)
+        x_bus = np.zeros(n)
+        child = parent >= 0
+        r_bus[child] = r_ohm[feeder[child]]
+        x_bus[child] = x_ohm[feeder[child]]
+        arrays = dict(
+            bus_ids=bus_ids,
+            p_kw=p_kw,
+            q_kvar=q_kvar,
+            parent=parent,
+            order=np.asarray(order, dtype=np.int64),
+            r_ohm=r_bus,
+            x_ohm=x_bus,
+            ties=np.asarray(ties, dtype=np.float64).reshape(-1, 4),
+        )
+        for arr in arrays.values():
+            arr.setflags(write=False)
+        return cls(
+            name=name,
+            base_kv=float(base_kv),
+            base_mva=float(base_mva),
+            slack_voltage_pu=float(slack_voltage_pu),
+            source=source,
+            description=description,
+            **arrays,
+        )
+
+
+def available_networks() -> list[str]:
+    """Names of the networks shipped with optibench."""
+    return sorted(p.name for p in NETWORKS_DIR.iterdir() if (p / "network.json").is_file())
+
+
+def load_network(name_or_path: str | Path) -> Network:
+    """Load a shipped network by name (``ieee33``, ``ieee69``, ...) or a user's network folder.
+
+    A path may name the folder or its ``network.json``. Raises
+    :class:`NetworkDataError` for an unknown name, a missing file or column,
+    a value that is not a number, or data that is not a radial feeder.
+    """
+    path = Path(name_or_path)
+    if path.name == "network.json":
+        path = path.parent
+    if not (path / "network.json").is_file():
+        shipped = NETWORKS_DIR / str(name_or_path)
+        if (shipped / "network.json").is_file():
+            path = shipped
+        else:
+            raise NetworkDataError(
+                f"unknown network {str(name_or_path)!r}: not a shipped network "
+                f"({', '.join(available_networks())}) and no network.json in that folder"
+            )
+    meta_file = path / "network.json"
+    try:
+        meta = json.loads(meta_file.read_text())
+    except json.JSONDecodeError as exc:
+        raise NetworkDataError(f"{meta_file}: not valid JSON ({exc})") from exc
+    for key in ("base_kv", "base_mva"):
+        if key not in meta:
+            raise NetworkDataError(f"{meta_file}: missing key {key!r}")
+    buses = _read_table(path / "buses.csv", ("bus", "p_kw", "q_kvar"), integer=("bus",))
+    branches = _read_table(
+        path / "branches.csv",
+        ("from_bus", "to_bus", "r_ohm", "x_ohm"),
+        optional=("in_service",),
+        integer=("from_bus", "to_bus", "in_service"),
+    )
+    return Network.from_arrays(
+        meta.get("name", path.name),
+        buses["bus"],
+        buses["p_kw"],
+        buses["q_kvar"],
+        branches["from_bus"],
+        branches["to_bus"],
+        branches["r_ohm"],
+        branches["x_ohm"],
+        branches.get("in_service"),
+        base_kv=float(meta["base_kv"]),
+        base_mva=float(meta["base_mva"]),
+        slack_bus=meta.get("slack_bus"),
+        slack_voltage_pu=float(meta.get("slack_voltage_pu", 1.0)),
+        source=meta.get("source", ""),
+        description=meta.get("description", ""),
+        origin=str(path),
+    )
+
+
+def _read_table(file: Path, required: tuple[str, ...], optional: tuple[str, ...] = (), integer: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """Read the named numeric columns of a CSV file, with errors naming file, row and column."""
+    if not file.is_file():
+        raise NetworkDataError(f"{file}: file not found")
+    with open(file, newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise NetworkDataError(f"{file}: missing column(s) {missing}; found {header}")
+        columns = [c for c in (*required, *optional) if c in header]
+        values: dict[str, list[float]] = {c: [] for c in columns}
+        for row_number, row in enumerate(reader, start=2):
+            row = {k.strip(): v for k, v in row.items() if k is not None}
+            for c in columns:
+                text = (row.get(c) or "").strip()
+                try:
+                    value = float(text) if text.lower() != "nan" else math.nan
+                except ValueError:
+                    raise NetworkDataError(f"{file}, line {row_number}: column {c!r} is not a number: {text!r}") from None
+                if c in integer and not (math.isfinite(value) and value == int(value)):
+                    raise NetworkDataError(f"{file}, line {row_number}: column {c!r} must be an integer, got {text!r}")
+                values[c].append(value)
+    return {c: np.asarray(v, dtype=np.int64 if c in integer else np.float64) for c, v in values.items()}

@@ -1,0 +1,176 @@
+"""Batched backward/forward-sweep power flow of radial feeders.
+
+``solve_batch(network, p_kw, q_kvar)`` solves one power flow per row of
+``p_kw`` / ``q_kvar`` (shape ``(batch, n_bus)``, network bus order, net load:
+consumption positive, generation negative). Loads are constant power; the
+slack bus holds ``network.slack_voltage_pu`` at angle 0 and its own load is
+ignored (it is supplied directly by the substation).
+
+A row that does not converge (voltage collapse, or ``max_iter`` too small) is
+flagged in ``converged`` and its voltages, losses and voltage extremes are NaN;
+nothing is raised.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .network import Network
+from .sweep_kernel import sweep_batch
+
+DEFAULT_TOL = 1e-9
+"""Largest change of a voltage component (p.u.) between two sweeps at convergence."""
+DEFAULT_MAX_ITER = 100
+
+
+@dataclass(frozen=True, eq=False)
+class PowerFlowResult:
+    """Results of a batch of power flows; every array's first axis is the batch row.
+
+    Attributes:
+        network: the solved network.
+        v: complex bus voltages (p.u.), shape (batch, n_bus), network bus order;
+            ``None`` when solved with ``store_voltages=False``.
+        loss_kw, loss_kvar: total series losses (kW, kvar), shape (batch,).
+        vmin_pu, vmax_pu: extreme voltage magnitudes (p.u.), shape (batch,).
+        vmin_index: network bus index of ``vmin_pu``, shape (batch,).
+        iterations: sweeps used, shape (batch,).
+        converged: True where the row met the tolerance, shape (batch,).
+    """
+
+    network: Network
+    v: np.ndarray | None
+    loss_kw: np.ndarray
+    loss_kvar: np.ndarray
+    vmin_pu: np.ndarray
+    vmax_pu: np.ndarray
+    vmin_index: np.ndarray
+    iterations: np.ndarray
+    converged: np.ndarray
+
+    @property
+    def batch(self) -> int:
+        return len(self.loss_kw)
+
+    @property
+    def vmin_bus(self) -> np.ndarray:
+        """1-based bus number of the lowest voltage, shape (batch,)."""
+        return self.network.bus_ids[self.vmin_index]
+
+    @property
+    def vm_pu(self) -> np.ndarray:
+        """Voltage magnitudes (p.u.), shape (batch, n_bus)."""
+        return np.abs(self._voltages())
+
+    @property
+    def va_deg(self) -> np.ndarray:
+        """Voltage angles (degrees), shape (batch, n_bus)."""
+        return np.degrees(np.angle(self._voltages()))
+
+    @cached_property
+    def branch_current_pu(self) -> np.ndarray:
+        """Complex current of each in-service branch, upstream to downstream (p.u.).
+
+        Shape (batch, n_bus - 1); row order of ``network.branch_buses``.
+        """
+        net = self.network
+        child = net.order[1:]
+        v = self._voltages()
+        z = net.r_pu[child] + 1j * net.x_pu[child]
+        return (v[:, net.parent[child]] - v[:, child]) / z
+
+    @property
+    def branch_current_a(self) -> np.ndarray:
+        """Branch current magnitudes (A), shape (batch, n_bus - 1)."""
+        i_base_a = self.network.s_base_kva / (np.sqrt(3.0) * self.network.base_kv)
+        return np.abs(self.branch_current_pu) * i_base_a
+
+    @cached_property
+    def branch_flow_kva(self) -> np.ndarray:
+        """Complex power entering each branch at its upstream end (kW + j kvar).
+
+        Shape (batch, n_bus - 1); row order of ``network.branch_buses``.
+        """
+        net = self.network
+        v_from = self._voltages()[:, net.parent[net.order[1:]]]
+        return v_from * np.conj(self.branch_current_pu) * net.s_base_kva
+
+    def _voltages(self) -> np.ndarray:
+        if self.v is None:
+            raise ValueError("voltages were not stored: solve with store_voltages=True")
+        return self.v
+
+
+def solve_batch(
+    network: Network,
+    p_kw,
+    q_kvar,
+    *,
+    v_start=None,
+    tol: float = DEFAULT_TOL,
+    max_iter: int = DEFAULT_MAX_ITER,
+    store_voltages: bool = True,
+) -> PowerFlowResult:
+    """Solve one power flow per row of ``p_kw`` / ``q_kvar``.
+
+    Args:
+        network: the feeder.
+        p_kw, q_kvar: net active / reactive load per bus (kW, kvar), shape
+            (batch, n_bus) or (n_bus,), network bus order; generation is negative.
+        v_start: optional warm start, complex p.u., shape (n_bus,) or (batch, n_bus).
+        tol: convergence tolerance on voltage components (p.u.).
+        max_iter: sweep limit; rows that need more are reported as not converged.
+        store_voltages: keep the (batch, n_bus) complex voltages; ``False``
+            saves memory when only losses and voltage extremes are needed.
+    """
+    n = network.n_bus
+    p = np.ascontiguousarray(np.atleast_2d(np.asarray(p_kw, dtype=np.float64)))
+    q = np.ascontiguousarray(np.atleast_2d(np.asarray(q_kvar, dtype=np.float64)))
+    if p.shape != q.shape or p.ndim != 2 or p.shape[1] != n:
+        raise ValueError(
+            f"p_kw and q_kvar must both have shape (batch, {n}) for network {network.name!r}; "
+            f"got {np.shape(p_kw)} and {np.shape(q_kvar)}"
+        )
+    if not (tol > 0 and max_iter >= 1):
+        raise ValueError(f"tol must be positive and max_iter at least 1; got tol={tol}, max_iter={max_iter}")
+    batch = p.shape[0]
+    s_base = network.s_base_kva
+    if v_start is None:
+        start = np.ones((1, n), dtype=np.complex128)
+    else:
+        start = np.ascontiguousarray(np.atleast_2d(np.asarray(v_start, dtype=np.complex128)))
+        if start.shape not in ((1, n), (batch, n)):
+            raise ValueError(f"v_start must have shape ({n},) or ({batch}, {n}); got {np.shape(v_start)}")
+    v = np.empty((batch, n) if store_voltages else (1, 1), dtype=np.complex128)
+    loss_p = np.empty(batch)
+    loss_q = np.empty(batch)
+    vmin = np.empty(batch)
+    vmax = np.empty(batch)
+    vmin_index = np.empty(batch, dtype=np.int64)
+    iterations = np.empty(batch, dtype=np.int64)
+    converged = np.empty(batch, dtype=np.bool_)
+    sweep_batch(
+        network.order, network.parent, network.r_pu, network.x_pu,
+        p / s_base, q / s_base, start, network.slack_voltage_pu, float(tol), int(max_iter),
+        store_voltages, v, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged,
+    )
+    return PowerFlowResult(
+        network=network,
+        v=v if store_voltages else None,
+        loss_kw=loss_p * s_base,
+        loss_kvar=loss_q * s_base,
+        vmin_pu=vmin,
+        vmax_pu=vmax,
+        vmin_index=vmin_index,
+        iterations=iterations,
+        converged=converged,
+    )
+
+
+def solve(network: Network, p_kw=None, q_kvar=None, *, load_scale: float = 1.0, **options) -> PowerFlowResult:
+    """One power flow (a batch of one row): the network's base loads times ``load_scale`` by default."""
+    p = network.p_kw * load_scale if p_kw is None else p_kw
+    q = network.q_kvar * load_scale if q_kvar is None else q_kvar
+    return solve_batch(network, p, q, **options)
