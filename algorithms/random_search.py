@@ -1,0 +1,24 @@
+"""Uniform random search: the floor every algorithm must beat."""
+from __future__ import annotations
+
+import numpy as np
+
+from optibench.optimizer import Optimizer
+from optibench.registry import register_algorithm
+
+
+@register_algorithm("random-search")
+class RandomSearch(Optimizer):
+    """Uniform samples of the search box, ``pop_size`` per population."""
+
+    n_obj_supported = None
+
+    def __init__(self, pop_size: int = 50):
+        self.pop_size = pop_size
+
+    def ask(self) -> np.ndarray:
+        p = self.problem
+        return p.xl + (p.xu - p.xl) * self.rng.random((self.pop_size, p.n_var))
+
+    def tell(self, F, G) -> None:
+        pass

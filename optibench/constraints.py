@@ -1,0 +1,42 @@
+"""Constraint handling shared by every single-objective algorithm.
+
+The default rule is feasibility first (Deb, "An efficient constraint handling
+method for genetic algorithms", CMAME 186, 2000): a feasible solution beats
+an infeasible one, two feasible ones compare by objective, two infeasible
+ones by total violation. Algorithms compare solutions only through
+:func:`better` and :func:`sort_key`, so the rule lives here alone.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def violation(G: np.ndarray) -> np.ndarray:
+    """Total constraint violation per point: sum of positive parts of G (pop, n_con) -> (pop,)."""
+    G = np.asarray(G, dtype=np.float64)
+    if G.ndim == 1:
+        G = G[:, None]
+    if G.shape[1] == 0:
+        return np.zeros(G.shape[0])
+    return np.maximum(G, 0.0).sum(axis=1)
+
+
+def better(f_a, v_a, f_b, v_b) -> np.ndarray:
+    """Element-wise: is solution a strictly better than b under feasibility first?
+
+    ``f_*`` objective values, ``v_*`` total violations (0 = feasible); arrays
+    of the same shape, or scalars.
+    """
+    f_a, v_a, f_b, v_b = map(np.asarray, (f_a, v_a, f_b, v_b))
+    both_feasible = (v_a <= 0) & (v_b <= 0)
+    return np.where(both_feasible, f_a < f_b, v_a < v_b)
+
+
+def sort_key(f, v) -> np.ndarray:
+    """Indices that order solutions best first under feasibility first (stable)."""
+    f, v = np.asarray(f, dtype=np.float64), np.asarray(v, dtype=np.float64)
+    feasible = v <= 0
+    # feasible: by objective; infeasible: after all feasible, by violation
+    primary = np.where(feasible, 0, 1)
+    secondary = np.where(feasible, f, v)
+    return np.lexsort((secondary, primary))

@@ -1,0 +1,2 @@
+"""Built-in problem families (installed as ``optibench.problems``); importing registers them."""
+from . import sanity  # noqa: F401
