@@ -1,2 +1,2 @@
 """Built-in optimizers (installed as ``optibench.algorithms``); importing registers them."""
-from . import random_search  # noqa: F401
+from . import eo, pymoo_adapter, random_search, wso  # noqa: F401

@@ -2,6 +2,7 @@
 from .minimize import Result, minimize
 from .network import Network, NetworkDataError, available_networks, load_network
 from .registry import algorithm_names, get_algorithm, get_problem, problem_names
+from .runner import run_trials
 
 __version__ = "0.1.0"
 
@@ -16,5 +17,6 @@ __all__ = [
     "load_network",
     "minimize",
     "problem_names",
+    "run_trials",
     "__version__",
 ]

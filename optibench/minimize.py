@@ -57,7 +57,7 @@ def minimize(problem, optimizer, max_evals: int, seed=None) -> Result:
     max_evals = int(max_evals)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     start = time.perf_counter()
-    optimizer.setup(problem, rng)
+    optimizer.setup(problem, rng, max_evals)
     tracker = _BestTracker(problem.n_obj)
     n_evals = 0
     while n_evals < max_evals:

@@ -176,7 +176,7 @@ class Network:
             position[bus] = i
             for label, arr in (("p_kw", p_kw), ("q_kvar", q_kvar)):
                 if not math.isfinite(arr[i]):
-                    raise NetworkDataError(f"{where}: bus {bus} has a non-finite load {label} = {arr[i]!r}")
+                    raise NetworkDataError(f"{where}: bus {bus} has a non-finite load {label} = {float(arr[i])!r}")
         slack_bus = int(bus_ids[0]) if slack_bus is None else int(slack_bus)
         if slack_bus not in position:
             raise NetworkDataError(f"{where}: slack bus {slack_bus} is not among the buses")
@@ -193,9 +193,9 @@ class Network:
             if f == t:
                 raise NetworkDataError(f"{where}: {label} connects bus {f} to itself")
             if not (math.isfinite(r_ohm[k]) and r_ohm[k] > 0):
-                raise NetworkDataError(f"{where}: {label} has non-positive or non-finite resistance r_ohm = {r_ohm[k]!r}")
+                raise NetworkDataError(f"{where}: {label} has non-positive or non-finite resistance r_ohm = {float(r_ohm[k])!r}")
             if not (math.isfinite(x_ohm[k]) and x_ohm[k] >= 0):
-                raise NetworkDataError(f"{where}: {label} has negative or non-finite reactance x_ohm = {x_ohm[k]!r}")
+                raise NetworkDataError(f"{where}: {label} has negative or non-finite reactance x_ohm = {float(x_ohm[k])!r}")
             if in_service[k]:
                 neighbours[position[f]].append((position[t], k))
                 neighbours[position[t]].append((position[f], k))
@@ -216,10 +216,11 @@ class Network:
                 if k == feeder[i]:
                     continue
                 if seen[j]:
-                    f, t = int(from_bus[k]), int(to_bus[k])
+                    loop = _loop_branches(i, j, k, parent, feeder)
+                    names = ", ".join(f"{int(from_bus[b])}-{int(to_bus[b])} (row {b + 1})" for b in loop)
                     raise NetworkDataError(
-                        f"{where}: branch {f}-{t} (branches row {k + 1}) closes a loop; "
-                        "mark one branch of the loop in_service = 0 to make the feeder radial"
+                        f"{where}: in-service branches form a loop: {names}; "
+                        "mark one of them in_service = 0 to make the feeder radial"
                     )
                 seen[j] = True
                 parent[j] = i
@@ -258,6 +259,21 @@ class Network:
             description=description,
             **arrays,
         )
+
+
+def _loop_branches(i: int, j: int, closing: int, parent: np.ndarray, feeder: np.ndarray) -> list[int]:
+    """Branch rows of the loop closed by branch ``closing`` between tree buses ``i`` and ``j``."""
+    def ancestors(b):
+        path = [b]
+        while parent[path[-1]] >= 0:
+            path.append(int(parent[path[-1]]))
+        return path
+
+    up_i, up_j = ancestors(i), ancestors(j)
+    common = next(b for b in up_i if b in set(up_j))
+    rows = [int(feeder[b]) for b in up_i[: up_i.index(common)]]
+    rows += [int(feeder[b]) for b in up_j[: up_j.index(common)]]
+    return sorted(rows + [closing])
 
 
 def available_networks() -> list[str]:

@@ -21,23 +21,33 @@ class Optimizer:
         name: registry name.
         problem: the problem set up on (after :meth:`setup`).
         rng: the run's random generator (after :meth:`setup`).
+        max_evals: the run's evaluation budget, or None when the caller
+            gives none (after :meth:`setup`); algorithms whose schedule
+            depends on the iteration count derive it from this.
         n_obj_supported: objectives the algorithm handles (1, or None for any).
     """
 
     name: str = "optimizer"
     n_obj_supported: int | None = 1
 
-    def setup(self, problem, rng: np.random.Generator) -> "Optimizer":
-        """Prepare a run on ``problem`` with ``rng``; returns self."""
+    def setup(self, problem, rng: np.random.Generator, max_evals: int | None = None) -> "Optimizer":
+        """Prepare a run on ``problem`` with ``rng`` and a budget of ``max_evals`` evaluations; returns self."""
         if self.n_obj_supported is not None and problem.n_obj != self.n_obj_supported:
             raise ValueError(f"{self.name} handles {self.n_obj_supported} objective(s); {problem.name} has {problem.n_obj}")
         self.problem = problem
         self.rng = rng
+        self.max_evals = max_evals
         self._setup()
         return self
 
     def _setup(self) -> None:
-        """Initialise state after ``problem`` and ``rng`` are set."""
+        """Initialise state after ``problem``, ``rng`` and ``max_evals`` are set."""
+
+    def _budget(self) -> int:
+        """``max_evals``, or a ValueError for algorithms that cannot run without one."""
+        if self.max_evals is None:
+            raise ValueError(f"{self.name} schedules its iterations from the budget: call setup(..., max_evals=N)")
+        return int(self.max_evals)
 
     def ask(self) -> np.ndarray:
         """Next points to evaluate, shape (pop, n_var), inside ``[problem.xl, problem.xu]``."""

@@ -18,11 +18,13 @@ from functools import cached_property
 import numpy as np
 
 from .network import Network
-from .sweep_kernel import sweep_batch
+from .sweep_kernel import lanes_for, sweep_batch, sweep_batch_serial
 
 DEFAULT_TOL = 1e-9
 """Largest change of a voltage component (p.u.) between two sweeps at convergence."""
 DEFAULT_MAX_ITER = 100
+PARALLEL_MIN_WORK = 50_000
+"""Batches of at least this many bus-rows (batch x n_bus) use all of Numba's threads by default."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,6 +114,7 @@ def solve_batch(
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
     store_voltages: bool = True,
+    parallel: bool | None = None,
 ) -> PowerFlowResult:
     """Solve one power flow per row of ``p_kw`` / ``q_kvar``.
 
@@ -124,6 +127,10 @@ def solve_batch(
         max_iter: sweep limit; rows that need more are reported as not converged.
         store_voltages: keep the (batch, n_bus) complex voltages; ``False``
             saves memory when only losses and voltage extremes are needed.
+        parallel: spread the batch over Numba's threads (``numba.set_num_threads``
+            limits them); by default only when batch x n_bus >= PARALLEL_MIN_WORK,
+            since starting the threads costs more than a small batch.
+            Results do not depend on it.
     """
     n = network.n_bus
     p = np.ascontiguousarray(np.atleast_2d(np.asarray(p_kw, dtype=np.float64)))
@@ -151,10 +158,14 @@ def solve_batch(
     vmin_index = np.empty(batch, dtype=np.int64)
     iterations = np.empty(batch, dtype=np.int64)
     converged = np.empty(batch, dtype=np.bool_)
-    sweep_batch(
+    if parallel is None:
+        parallel = batch * n >= PARALLEL_MIN_WORK
+    kernel = sweep_batch if parallel else sweep_batch_serial
+    kernel(
         network.order, network.parent, network.r_pu, network.x_pu,
         p / s_base, q / s_base, start, network.slack_voltage_pu, float(tol), int(max_iter),
         store_voltages, v, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged,
+        lanes_for(batch),
     )
     return PowerFlowResult(
         network=network,

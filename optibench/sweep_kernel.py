@@ -1,9 +1,16 @@
 """Numba kernel of the backward/forward-sweep power flow (per-unit, batched).
 
-Rows of the batch are swept ``LANES`` at a time: inside a block every bus
-holds ``LANES`` consecutive values, so each statement of the sweep is a short
+Rows of the batch are swept ``lanes`` at a time: inside a block every bus
+holds ``lanes`` consecutive values, so each statement of the sweep is a short
 contiguous loop the compiler turns into SIMD instructions. Blocks are
 independent and run in parallel (``prange``).
+
+Two details keep those loops vectorised: ``lanes`` is a run-time argument
+(a compile-time constant gets the loops fully unrolled, and the unrolled
+code cannot be vectorised because the compiler cannot prove that the rows of
+a parent and a child bus do not overlap), and ``error_model="numpy"`` (a
+division by zero yields inf / NaN, which the convergence test catches,
+instead of a branch in every division).
 
 The sweep is the classic current-injection form for constant-power loads:
 
@@ -21,14 +28,22 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-LANES = 8
-"""Batch rows swept together (two AVX2 vectors of float64)."""
+MAX_LANES = 16
+"""Batch rows swept together in a full block (two AVX-512 or four AVX2 vectors of float64)."""
 
 
-@njit(cache=True, parallel=True)
+def lanes_for(batch: int) -> int:
+    """Block width for a batch: the smallest power of two >= batch, at most MAX_LANES."""
+    lanes = 1
+    while lanes < min(batch, MAX_LANES):
+        lanes *= 2
+    return lanes
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
 def sweep_batch(
     order, parent, r, x, p, q, v_start, v_slack, tol, max_iter, store_v,
-    v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged,
+    v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged, lanes,
 ):
     """Solve every row of ``p``/``q`` and write the results into the output arrays.
 
@@ -45,125 +60,153 @@ def sweep_batch(
         loss_p, loss_q (batch,): series losses in p.u.
         vmin, vmax (batch,): extreme voltage magnitudes; vmin_index (batch,).
         iterations (batch,) int64, converged (batch,) bool.
+        lanes: rows per block (see :func:`lanes_for`).
     """
-    batch, n = p.shape
-    n_blocks = (batch + LANES - 1) // LANES
-    shared_start = v_start.shape[0] == 1
+    n_blocks = (p.shape[0] + lanes - 1) // lanes
     for blk in prange(n_blocks):
-        first = blk * LANES
-        width = min(LANES, batch - first)
-        pl = np.zeros((n, LANES))
-        ql = np.zeros((n, LANES))
-        vr = np.empty((n, LANES))
-        vi = np.empty((n, LANES))
-        jr = np.empty((n, LANES))
-        ji = np.empty((n, LANES))
-        change = np.empty(LANES)
-        done_at = np.zeros(LANES, dtype=np.int64)
-        for w in range(width):
-            row = first + w
-            start = 0 if shared_start else row
-            for i in range(n):
-                pl[i, w] = p[row, i]
-                ql[i, w] = q[row, i]
-                vr[i, w] = v_start[start, i].real
-                vi[i, w] = v_start[start, i].imag
-        for w in range(width, LANES):
-            for i in range(n):
-                vr[i, w] = 1.0
-                vi[i, w] = 0.0
-        root = order[0]
-        for w in range(LANES):
-            vr[root, w] = v_slack
-            vi[root, w] = 0.0
+        _sweep_block(
+            blk, order, parent, r, x, p, q, v_start, v_slack, tol, max_iter, store_v,
+            v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged, lanes,
+        )
 
-        it = 0
-        while it < max_iter:
-            it += 1
-            _backward(order, parent, pl, ql, vr, vi, jr, ji)
-            for w in range(LANES):
-                change[w] = 0.0
-            for k in range(1, n):
-                i = order[k]
-                a = parent[i]
-                for w in range(LANES):
-                    nr = vr[a, w] - (r[i] * jr[i, w] - x[i] * ji[i, w])
-                    ni = vi[a, w] - (r[i] * ji[i, w] + x[i] * jr[i, w])
-                    d = abs(nr - vr[i, w]) + abs(ni - vi[i, w])
-                    # written so that a NaN update poisons ``change``
-                    change[w] = change[w] if d <= change[w] else d
-                    vr[i, w] = nr
-                    vi[i, w] = ni
-            pending = False
-            for w in range(width):
-                if done_at[w] == 0:
-                    if change[w] <= tol:
-                        done_at[w] = it
-                    else:
-                        pending = True
-            if not pending:
-                break
 
+@njit(cache=True, error_model="numpy")
+def sweep_batch_serial(
+    order, parent, r, x, p, q, v_start, v_slack, tol, max_iter, store_v,
+    v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged, lanes,
+):
+    """:func:`sweep_batch` on the calling thread only (small batches, or inside worker processes)."""
+    n_blocks = (p.shape[0] + lanes - 1) // lanes
+    for blk in range(n_blocks):
+        _sweep_block(
+            blk, order, parent, r, x, p, q, v_start, v_slack, tol, max_iter, store_v,
+            v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged, lanes,
+        )
+
+
+@njit(cache=True, error_model="numpy")
+def _sweep_block(
+    blk, order, parent, r, x, p, q, v_start, v_slack, tol, max_iter, store_v,
+    v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged, lanes,
+):
+    """Sweep rows ``blk * lanes`` to ``blk * lanes + lanes - 1`` (those that exist) together."""
+    batch, n = p.shape
+    shared_start = v_start.shape[0] == 1
+    first = blk * lanes
+    width = min(lanes, batch - first)
+    pl = np.zeros((n, lanes))
+    ql = np.zeros((n, lanes))
+    vr = np.empty((n, lanes))
+    vi = np.empty((n, lanes))
+    jr = np.empty((n, lanes))
+    ji = np.empty((n, lanes))
+    change = np.empty(lanes)
+    done_at = np.zeros(lanes, dtype=np.int64)
+    active = np.zeros(lanes, dtype=np.bool_)
+    active[:width] = True
+    for w in range(width):
+        row = first + w
+        start = 0 if shared_start else row
+        for i in range(n):
+            pl[i, w] = p[row, i]
+            ql[i, w] = q[row, i]
+            vr[i, w] = v_start[start, i].real
+            vi[i, w] = v_start[start, i].imag
+    for w in range(width, lanes):
+        for i in range(n):
+            vr[i, w] = 1.0
+            vi[i, w] = 0.0
+    root = order[0]
+    for w in range(lanes):
+        vr[root, w] = v_slack
+        vi[root, w] = 0.0
+
+    it = 0
+    while it < max_iter:
+        it += 1
         _backward(order, parent, pl, ql, vr, vi, jr, ji)
+        for w in range(lanes):
+            change[w] = 0.0
+        for k in range(1, n):
+            i = order[k]
+            a = parent[i]
+            for w in range(lanes):
+                nr = vr[a, w] - (r[i] * jr[i, w] - x[i] * ji[i, w])
+                ni = vi[a, w] - (r[i] * ji[i, w] + x[i] * jr[i, w])
+                d = abs(nr - vr[i, w]) + abs(ni - vi[i, w])
+                # written so that a NaN update poisons ``change``
+                change[w] = change[w] if d <= change[w] else d
+                # a converged row keeps its voltages: results do not
+                # depend on which rows share its block
+                vr[i, w] = nr if active[w] else vr[i, w]
+                vi[i, w] = ni if active[w] else vi[i, w]
+        pending = False
         for w in range(width):
-            row = first + w
-            lp = 0.0
-            lq = 0.0
-            lo = np.inf
-            lo_at = root
-            hi = 0.0
-            finite = True
-            for k in range(n):
-                i = order[k]
-                j2 = jr[i, w] * jr[i, w] + ji[i, w] * ji[i, w]
-                lp += r[i] * j2
-                lq += x[i] * j2
-                mag = np.sqrt(vr[i, w] * vr[i, w] + vi[i, w] * vi[i, w])
-                if not np.isfinite(mag):
-                    finite = False
-                if mag < lo:
-                    lo = mag
-                    lo_at = i
-                if mag > hi:
-                    hi = mag
-                if store_v:
-                    v_out[row, i] = complex(vr[i, w], vi[i, w])
-            ok = done_at[w] > 0 and finite and np.isfinite(lp)
-            converged[row] = ok
-            iterations[row] = done_at[w] if ok else it
-            if ok:
-                loss_p[row] = lp
-                loss_q[row] = lq
-                vmin[row] = lo
-                vmax[row] = hi
-            else:
-                # no solution: no number that could be mistaken for one
-                loss_p[row] = np.nan
-                loss_q[row] = np.nan
-                vmin[row] = np.nan
-                vmax[row] = np.nan
-                if store_v:
-                    for i in range(n):
-                        v_out[row, i] = complex(np.nan, np.nan)
-            vmin_index[row] = lo_at
+            if active[w]:
+                if change[w] <= tol:
+                    done_at[w] = it
+                    active[w] = False
+                else:
+                    pending = True
+        if not pending:
+            break
+
+    _backward(order, parent, pl, ql, vr, vi, jr, ji)
+    for w in range(width):
+        row = first + w
+        lp = 0.0
+        lq = 0.0
+        lo = np.inf
+        lo_at = root
+        hi = 0.0
+        finite = True
+        for k in range(n):
+            i = order[k]
+            j2 = jr[i, w] * jr[i, w] + ji[i, w] * ji[i, w]
+            lp += r[i] * j2
+            lq += x[i] * j2
+            mag = np.sqrt(vr[i, w] * vr[i, w] + vi[i, w] * vi[i, w])
+            if not np.isfinite(mag):
+                finite = False
+            if mag < lo:
+                lo = mag
+                lo_at = i
+            if mag > hi:
+                hi = mag
+            if store_v:
+                v_out[row, i] = complex(vr[i, w], vi[i, w])
+        ok = done_at[w] > 0 and finite and np.isfinite(lp)
+        converged[row] = ok
+        iterations[row] = done_at[w] if ok else it
+        if ok:
+            loss_p[row] = lp
+            loss_q[row] = lq
+            vmin[row] = lo
+            vmax[row] = hi
+        else:
+            # no solution: no number that could be mistaken for one
+            loss_p[row] = np.nan
+            loss_q[row] = np.nan
+            vmin[row] = np.nan
+            vmax[row] = np.nan
+            if store_v:
+                for i in range(n):
+                    v_out[row, i] = complex(np.nan, np.nan)
+        vmin_index[row] = lo_at
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _backward(order, parent, pl, ql, vr, vi, jr, ji):
     """Branch currents from the load currents at the present voltages (in place)."""
-    n = pl.shape[0]
+    n, lanes = pl.shape
     for i in range(n):
-        for w in range(LANES):
-            jr[i, w] = 0.0
-            ji[i, w] = 0.0
+        for w in range(lanes):
+            m2 = vr[i, w] * vr[i, w] + vi[i, w] * vi[i, w]
+            jr[i, w] = (pl[i, w] * vr[i, w] + ql[i, w] * vi[i, w]) / m2
+            ji[i, w] = (pl[i, w] * vi[i, w] - ql[i, w] * vr[i, w]) / m2
     for k in range(n - 1, 0, -1):
         i = order[k]
         a = parent[i]
-        for w in range(LANES):
-            m2 = vr[i, w] * vr[i, w] + vi[i, w] * vi[i, w]
-            cr = (pl[i, w] * vr[i, w] + ql[i, w] * vi[i, w]) / m2
-            ci = (pl[i, w] * vi[i, w] - ql[i, w] * vr[i, w]) / m2
-            jr[i, w] += cr
-            ji[i, w] += ci
+        for w in range(lanes):
             jr[a, w] += jr[i, w]
             ji[a, w] += ji[i, w]

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sys
 
 COMMANDS = {
     "powerflow": "Solve a power flow of a network and print a table or JSON.",
     "networks": "List the shipped test systems.",
+    "bench": "Run a performance benchmark.",
+    "run": "Run an experiment file: every run stored, then the report and figures.",
+    "report": "Tables and statistical tests of a results folder.",
+    "plot": "Convergence and final-value figures of a results folder.",
 }
 
 
@@ -29,7 +32,3 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module = importlib.import_module(f"optibench.cli.{args.command}")
     return module.run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Equilibrium Optimizer (Faramarzi, Heidarinejad, Stephens, Mirjalili,
+"Equilibrium optimizer: A novel optimization algorithm", Knowledge-Based
+Systems 191, 105190, 2020), as in the authors' published code.
+
+One iteration, for the population ``C`` (n, d) of particle concentrations:
+
+1. ``C`` is evaluated (points are kept inside the box by clipping, as the
+   authors' code does before each evaluation).
+2. Equilibrium archive, cascade rule: each particle in turn takes the first
+   of the four slots it strictly beats, provided it is strictly worse than
+   every slot before that one; a displaced slot value is dropped, not moved
+   down.
+3. Memory saving: a particle whose previous position was strictly better
+   returns to it (with its previous evaluation).
+4. Pool = the four slots plus their mean (the mean is not evaluated).
+   ``t = (1 - it/T)^(a2 it/T)``, and per particle, with ``lambda`` and ``r``
+   uniform in [0, 1)^d, ``Ceq`` drawn from the pool, ``r1``, ``r2`` uniform:
+   ``F = a1 sign(r - 0.5) (exp(-lambda t) - 1)``,
+   ``GCP = 0.5 r1`` if ``r2 >= GP`` else 0,
+   ``G = GCP (Ceq - lambda C) F``,
+   ``C = Ceq + (C - Ceq) F + G / (lambda V) (1 - F)``.
+
+Comparisons (archive and memory saving) use feasibility first
+(:mod:`optibench.constraints`). ``T`` is the number of populations the budget
+allows, ``ceil(max_evals / pop_size)``; ``it`` counts from 0.
+
+Two choices where the code and this batched form differ: the authors' code
+starts the three lower slots at the origin with objective +inf, so a slot
+never filled (rare after the first population) would pull particles to 0;
+here an unfilled slot stands in for the best slot in the pool. The code's
+``G./lambda*V`` and the paper's ``G/(lambda V)`` agree for the default V = 1;
+the paper's form is used.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from optibench.constraints import better, rank, violation
+from optibench.optimizer import Optimizer
+from optibench.registry import register_algorithm
+
+N_SLOTS = 4
+
+
+@register_algorithm("eo")
+class EquilibriumOptimizer(Optimizer):
+    """Equilibrium Optimizer with the published defaults.
+
+    Args:
+        pop_size: number of particles n.
+        a1: exploration constant (default 2).
+        a2: exploitation constant (default 1).
+        GP: generation probability (default 0.5).
+        V: control volume (default 1).
+    """
+
+    def __init__(self, pop_size: int = 30, a1: float = 2.0, a2: float = 1.0, GP: float = 0.5, V: float = 1.0):
+        self.pop_size = pop_size
+        self.a1 = a1
+        self.a2 = a2
+        self.GP = GP
+        self.V = V
+
+    def _setup(self) -> None:
+        p = self.problem
+        n, d = self.pop_size, p.n_var
+        self.max_iter = -(-self._budget() // n)
+        self.iteration = 0
+        self.C = p.xl + (p.xu - p.xl) * self.rng.random((n, d))
+        self.slot_x = np.zeros((N_SLOTS, d))
+        self.slot_f = np.full(N_SLOTS, np.inf)
+        self.slot_v = np.full(N_SLOTS, np.inf)
+        self.slot_filled = np.zeros(N_SLOTS, dtype=bool)
+        self.old_C = self.old_f = self.old_v = None
+
+    def ask(self) -> np.ndarray:
+        self.C = np.clip(self.C, self.problem.xl, self.problem.xu)
+        return self.C
+
+    def tell(self, F, G) -> None:
+        if len(F) < self.pop_size:
+            return  # the budget ended inside this population: no further ask follows
+        f, v = F[:, 0], violation(G)
+        self._update_archive(f, v)
+        self._save_memory(f, v)
+        self.C = self._move(self._pool())
+        self.iteration += 1
+
+    def _update_archive(self, f: np.ndarray, v: np.ndarray) -> None:
+        """The cascade rule of the authors' code, in particle order, without a loop over particles."""
+        r = rank(np.concatenate([self.slot_f, f]), np.concatenate([self.slot_v, v]))
+        slot_rank, r = r[:N_SLOTS], r[N_SLOTS:]
+        eligible = np.ones(len(r), dtype=bool)
+        for k in range(N_SLOTS):
+            # value of slot k just before each particle is considered: its old value or
+            # the best earlier particle that was eligible for it
+            earlier = np.minimum.accumulate(np.where(eligible, r, np.iinfo(np.int64).max))
+            before = np.minimum(slot_rank[k], np.concatenate(([np.iinfo(np.int64).max], earlier[:-1])))
+            takes = np.flatnonzero(eligible & (r < before))
+            if takes.size:
+                i = takes[-1]
+                self.slot_x[k], self.slot_f[k], self.slot_v[k] = self.C[i], f[i], v[i]
+                self.slot_filled[k] = True
+            eligible &= r > before
+
+    def _save_memory(self, f: np.ndarray, v: np.ndarray) -> None:
+        """A particle returns to its previous position when that was strictly better."""
+        if self.old_C is not None:
+            back = better(self.old_f, self.old_v, f, v)
+            self.C[back], f[back], v[back] = self.old_C[back], self.old_f[back], self.old_v[back]
+        self.old_C, self.old_f, self.old_v = self.C.copy(), f.copy(), v.copy()
+
+    def _pool(self) -> np.ndarray:
+        """The four slots and their mean, shape (5, d); an unfilled slot repeats the best one."""
+        slots = np.where(self.slot_filled[:, None], self.slot_x, self.slot_x[0])
+        return np.vstack([slots, slots.mean(axis=0)])
+
+    def _move(self, pool: np.ndarray) -> np.ndarray:
+        """New concentrations (n, d). Draws, in order: lambda (n, d), r (n, d), pool index (n,), r1 (n,), r2 (n,)."""
+        n, d = self.C.shape
+        it, T = self.iteration, self.max_iter
+        t = (1.0 - it / T) ** (self.a2 * it / T)
+        lam = self.rng.random((n, d))
+        r = self.rng.random((n, d))
+        ceq = pool[self.rng.integers(0, len(pool), n)]
+        r1 = self.rng.random(n)
+        r2 = self.rng.random(n)
+        F = self.a1 * np.sign(r - 0.5) * (np.exp(-lam * t) - 1.0)
+        gcp = np.where(r2 >= self.GP, 0.5 * r1, 0.0)[:, None]
+        G = gcp * (ceq - lam * self.C) * F
+        return ceq + (self.C - ceq) * F + G / (lam * self.V) * (1.0 - F)

@@ -1,0 +1,1 @@
+"""Performance benchmarks (``optibench bench ...``) and the reference solvers they compare with."""

@@ -1,0 +1,170 @@
+"""Figures from a results table, each saved as PNG and SVG.
+
+* :func:`convergence_plot`: median best-so-far value (feasible runs) with the
+  inter-quartile band against evaluations, one panel per problem instance.
+* :func:`final_values_plot`: box plot with every run's final value as a
+  dot, per algorithm, one panel per problem instance.
+* :func:`voltage_profile_plot`: bus voltage magnitudes of a solution against
+  the base case, for power-flow problems.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from .report import case_name  # noqa: E402
+
+GRID_POINTS = 200
+"""Evaluation counts at which convergence curves are sampled."""
+LOG_RATIO = 100.0
+"""A panel gets a log y axis when its positive values span more than this ratio."""
+
+
+def plot_results(results: pd.DataFrame, folder: str | Path) -> list[Path]:
+    """Convergence and final-value figures of ``results`` in ``folder``; the files written."""
+    folder = Path(folder)
+    return convergence_plot(results, folder / "convergence") + final_values_plot(results, folder / "final_values")
+
+
+def convergence_plot(results: pd.DataFrame, stem: str | Path) -> list[Path]:
+    """Median best-so-far objective and inter-quartile band against evaluations.
+
+    A run counts as +inf (not drawn) until its best point is feasible, so a
+    curve starts once half the runs have found a feasible point.
+    """
+    cases = _cases(results)
+    fig, axes = _panels(len(cases))
+    palette = _palette(results)
+    for ax, (case, sub) in zip(axes, cases):
+        grid = np.linspace(1, sub["n_evals"].max(), GRID_POINTS)
+        for label, runs in sub.groupby("label", sort=False):
+            curves = np.array([_best_so_far(h, grid) for h in runs["history"]])
+            with np.errstate(invalid="ignore"):  # quantiles between two +inf runs
+                q1, median, q3 = (_finite(np.quantile(curves, q, axis=0)) for q in (0.25, 0.5, 0.75))
+            ax.plot(grid, median, color=palette[label], label=label, lw=1.8)
+            ax.fill_between(grid, q1, q3, color=palette[label], alpha=0.2, lw=0)
+        _log_scale_if_wide(ax, [line.get_ydata() for line in ax.get_lines()])
+        _mark_optimum(ax, sub)
+        ax.set(title=case, xlabel="evaluations", ylabel="best objective")
+        ax.legend(fontsize="small")
+    return _save(fig, stem)
+
+
+def final_values_plot(results: pd.DataFrame, stem: str | Path) -> list[Path]:
+    """Box plot of each run's final best value per algorithm (feasible runs), runs as dots."""
+    cases = _cases(results)
+    fig, axes = _panels(len(cases))
+    palette = _palette(results)
+    for ax, (case, sub) in zip(axes, cases):
+        feasible = sub[sub["violation"] <= 0]
+        order = list(sub["label"].unique())
+        common = dict(data=feasible, x="label", y="best_f", hue="label", order=order, palette=palette, ax=ax, legend=False)
+        sns.boxplot(**common, showfliers=False, boxprops={"alpha": 0.4})
+        sns.stripplot(**common, size=4, jitter=0.2, edgecolor="black", linewidth=0.4)
+        _log_scale_if_wide(ax, [feasible["best_f"].to_numpy()])
+        _mark_optimum(ax, sub)
+        hidden = len(sub) - len(feasible)
+        ax.set(title=case + (f" ({hidden} infeasible runs not shown)" if hidden else ""), xlabel="", ylabel="final best objective")
+        ax.tick_params(axis="x", rotation=20)
+    return _save(fig, stem)
+
+
+def voltage_profile_plot(
+    v_base,
+    v_best,
+    stem: str | Path,
+    *,
+    buses=None,
+    limits: tuple[float, float] = (0.95, 1.05),
+    labels: tuple[str, str] = ("base case", "best solution"),
+    title: str = "Voltage profile",
+) -> list[Path]:
+    """Voltage magnitudes of two operating points per bus, with the voltage limits.
+
+    Args:
+        v_base, v_best: voltage magnitudes (p.u.), shape (n_bus,), in the order of ``buses``.
+        stem: output path without extension.
+        buses: 1-based bus numbers, shape (n_bus,); default 1..n_bus.
+        limits: lower and upper voltage limits (p.u.), drawn as dashed lines.
+    """
+    v_base, v_best = np.asarray(v_base, dtype=np.float64), np.asarray(v_best, dtype=np.float64)
+    buses = np.arange(1, len(v_base) + 1) if buses is None else np.asarray(buses)
+    sns.set_theme(style="whitegrid")
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    ax.plot(buses, v_base, "o-", ms=3, label=labels[0])
+    ax.plot(buses, v_best, "s-", ms=3, label=labels[1])
+    for limit in limits:
+        ax.axhline(limit, color="grey", ls="--", lw=1)
+    ax.set(title=title, xlabel="bus", ylabel="voltage (p.u.)")
+    ax.legend()
+    return _save(fig, stem)
+
+
+def _cases(results: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """(display name, rows) of each problem instance, in order of appearance."""
+    return [(case_name(p, i), sub) for (p, i), sub in results.groupby(["problem", "instance"], sort=False)]
+
+
+def _panels(n: int):
+    """A figure with ``n`` panels, at most three a row; the axes in reading order."""
+    sns.set_theme(style="whitegrid")
+    cols = min(n, 3)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4 * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.remove()
+    return fig, axes.flat[:n]
+
+
+def _palette(results: pd.DataFrame) -> dict:
+    """One colour per algorithm label, the same in every panel and figure."""
+    labels = list(results["label"].unique())
+    return dict(zip(labels, sns.color_palette("colorblind", len(labels))))
+
+
+def _best_so_far(history: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Best feasible value after each evaluation count of ``grid`` (+inf before the first feasible point).
+
+    ``history`` rows are (n_evals, best_f, best_violation), shape (n_tells, 3).
+    """
+    value = np.where(history[:, 2] <= 0, history[:, 1], np.inf)
+    index = np.searchsorted(history[:, 0], grid, side="right") - 1
+    return np.where(index >= 0, value[np.maximum(index, 0)], np.inf)
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _mark_optimum(ax, rows: pd.DataFrame) -> None:
+    """Dotted line at the known optimum or bound, when there is one (and a log axis can show it)."""
+    optimum = rows["optimum"].iloc[0]
+    if np.isfinite(optimum) and (optimum > 0 or ax.get_yscale() != "log"):
+        kind = "bound" if rows["optimum_is_bound"].iloc[0] else "optimum"
+        ax.axhline(optimum, color="black", ls=":", lw=1, label=f"{kind} {optimum:.6g}")
+
+
+def _log_scale_if_wide(ax, value_arrays) -> None:
+    values = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in value_arrays])
+    values = values[np.isfinite(values) & (values > 0)]
+    if len(values) and values.max() / values.min() > LOG_RATIO:
+        ax.set_yscale("log")
+
+
+def _save(fig, stem: str | Path) -> list[Path]:
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+    fig.savefig(paths[0], dpi=150)
+    fig.savefig(paths[1])
+    plt.close(fig)
+    return paths

@@ -1,0 +1,91 @@
+"""Behaviour of solve_batch: collapse, batching, warm start, branch quantities, bad arguments."""
+import numpy as np
+import pytest
+
+from optibench import load_network
+from optibench.powerflow import solve, solve_batch
+
+
+@pytest.fixture(scope="module")
+def ieee69():
+    return load_network("ieee69")
+
+
+def test_voltage_collapse_is_flagged_per_row_not_raised(ieee69):
+    scales = np.array([1.0, 5.0, 2.0, 8.0, 1.0])
+    p = np.outer(scales, ieee69.p_kw)
+    q = np.outer(scales, ieee69.q_kvar)
+    res = solve_batch(ieee69, p, q)
+    assert res.converged.tolist() == [True, False, True, False, True]
+    for row in (1, 3):
+        # no plausible-looking number for a case without a solution
+        assert np.isnan(res.loss_kw[row]) and np.isnan(res.vmin_pu[row]) and np.isnan(res.v[row]).all()
+        assert res.iterations[row] == 100
+    # the collapsing rows do not disturb their neighbours in the same SIMD block
+    alone = solve(ieee69)
+    assert res.loss_kw[0] == res.loss_kw[4] == alone.loss_kw[0]
+    assert np.array_equal(res.v[4], alone.v[0])
+
+
+def test_iteration_cap_reported_as_not_converged(ieee69):
+    res = solve(ieee69, max_iter=3)
+    assert not res.converged[0] and res.iterations[0] == 3
+
+
+@pytest.mark.parametrize("batch", [1, 7, 8, 9, 17])
+def test_rows_are_independent_of_batch_layout(ieee69, batch):
+    rng = np.random.default_rng(batch)
+    scale = rng.uniform(0.2, 1.5, (batch, 1))
+    res = solve_batch(ieee69, ieee69.p_kw * scale, ieee69.q_kvar * scale)
+    for row in range(batch):
+        single = solve(ieee69, load_scale=scale[row, 0])
+        assert res.v[row] == pytest.approx(single.v[0], abs=1e-14)
+        assert res.iterations[row] == single.iterations[0]
+
+
+def test_warm_start_converges_faster_to_the_same_point(ieee69):
+    cold = solve(ieee69, tol=1e-12)
+    warm = solve(ieee69, v_start=cold.v[0], tol=1e-12)
+    assert warm.iterations[0] < cold.iterations[0]
+    assert np.max(np.abs(warm.v[0] - cold.v[0])) < 1e-11
+
+
+def test_branch_quantities_balance(ieee69):
+    net = ieee69
+    res = solve(net, tol=1e-12)
+    flows = res.branch_flow_kva[0]
+    child = net.order[1:]
+    row_of_bus = {int(b): k for k, b in enumerate(child)}
+    loss_kw = net.r_pu[child] * np.abs(res.branch_current_pu[0]) ** 2 * net.s_base_kva
+    assert loss_kw.sum() == pytest.approx(res.loss_kw[0], rel=1e-9)
+    # power entering each branch = its loss + the load at its far end + what its child branches take
+    leaving = net.p_kw[child].astype(float)
+    for k, b in enumerate(child):
+        if net.parent[b] != net.slack:
+            leaving[row_of_bus[int(net.parent[b])]] += flows[k].real
+    assert flows.real == pytest.approx(leaving + loss_kw, abs=1e-8)
+    assert res.branch_current_a.shape == (1, net.n_bus - 1)
+    assert tuple(net.branch_buses[0]) == (1, 2)
+
+
+def test_store_voltages_false_keeps_the_summaries(ieee69):
+    full = solve(ieee69)
+    lean = solve(ieee69, store_voltages=False)
+    assert lean.v is None
+    assert lean.loss_kw[0] == full.loss_kw[0] and lean.vmin_pu[0] == full.vmin_pu[0]
+    with pytest.raises(ValueError, match="voltages were not stored"):
+        lean.vm_pu
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(p_kw=np.zeros((2, 33)), q_kvar=np.zeros((2, 33))), r"shape \(batch, 69\)"),
+        (dict(p_kw=np.zeros((2, 69)), q_kvar=np.zeros((3, 69))), r"shape \(batch, 69\)"),
+        (dict(p_kw=np.zeros(69), q_kvar=np.zeros(69), tol=0.0), "tol must be positive"),
+        (dict(p_kw=np.zeros(69), q_kvar=np.zeros(69), v_start=np.ones(5)), "v_start must have shape"),
+    ],
+)
+def test_bad_arguments_are_named(ieee69, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        solve_batch(ieee69, **kwargs)
