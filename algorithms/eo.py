@@ -40,6 +40,7 @@ from optibench.optimizer import Optimizer
 from optibench.registry import register_algorithm
 
 N_SLOTS = 4
+_NEVER = np.iinfo(np.int64).max  # a rank no particle has
 
 
 @register_algorithm("eo")
@@ -80,7 +81,7 @@ class EquilibriumOptimizer(Optimizer):
     def tell(self, F, G) -> None:
         if len(F) < self.pop_size:
             return  # the budget ended inside this population: no further ask follows
-        f, v = F[:, 0], violation(G)
+        f, v = F[:, 0].copy(), violation(G)
         self._update_archive(f, v)
         self._save_memory(f, v)
         self.C = self._move(self._pool())
@@ -92,10 +93,12 @@ class EquilibriumOptimizer(Optimizer):
         slot_rank, r = r[:N_SLOTS], r[N_SLOTS:]
         eligible = np.ones(len(r), dtype=bool)
         for k in range(N_SLOTS):
+            if not eligible.any():
+                break
             # value of slot k just before each particle is considered: its old value or
             # the best earlier particle that was eligible for it
-            earlier = np.minimum.accumulate(np.where(eligible, r, np.iinfo(np.int64).max))
-            before = np.minimum(slot_rank[k], np.concatenate(([np.iinfo(np.int64).max], earlier[:-1])))
+            earlier = np.minimum.accumulate(np.where(eligible, r, _NEVER))
+            before = np.minimum(slot_rank[k], np.concatenate(([_NEVER], earlier[:-1])))
             takes = np.flatnonzero(eligible & (r < before))
             if takes.size:
                 i = takes[-1]

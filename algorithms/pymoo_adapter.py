@@ -2,30 +2,32 @@
 
 Each registered class wraps one pymoo algorithm and drives it through
 pymoo's own ask / tell interface: ``algorithm.setup(view)``, ``pop =
-algorithm.ask()``, and after :func:`optibench.minimize` has evaluated the
-points with the problem's batched ``evaluate``, ``algorithm.tell(infills=pop)``
-with ``F`` and ``G`` set. ``view`` is a pymoo ``Problem`` that only describes
-the box and the numbers of objectives and constraints; calling its
-evaluation raises, so pymoo cannot spend evaluations outside the budget.
+algorithm.ask()``, and once :func:`optibench.minimize` has evaluated
+``pop.get("X")`` with the problem's batched ``evaluate``, ``pop.set(F=...,
+G=...)`` and ``algorithm.tell(infills=pop)``. ``view`` is a pymoo
+``Problem`` that only describes the box and the numbers of objectives and
+constraints; its evaluation raises, so pymoo cannot spend evaluations outside
+the budget.
 
 * Budget: pymoo runs without a termination of its own. When the budget ends
   inside a population, the truncated population is not told to pymoo (no
   further ask follows). When pymoo stops by itself (CMA-ES's tolerances) or
-  has nothing left to ask, it is restarted from a fresh seed.
+  has nothing to ask, it is restarted with a fresh seed.
 * Seeding: pymoo's seed is drawn from the run's Generator. pymoo's CMA-ES
-  draws its samples from NumPy's global legacy random state; every call into
-  pymoo runs with a private copy of that state swapped in, so a run neither
-  depends on nor changes the global state (same seed, same result, whatever
-  ran before; runs in parallel processes are independent).
+  samples from NumPy's global legacy random state, so every call into pymoo
+  runs with the run's private copy of that state swapped in: a run neither
+  depends on nor changes the global state. (The swap is not thread-safe: run
+  pymoo algorithms in parallel processes, not threads.)
 * Constraints: pymoo is given one constraint per point, the total violation
   of :func:`optibench.constraints.violation`, so its feasibility-first
   comparisons (Deb 2000, pymoo's default) order solutions as optibench does.
   pymoo's CMA-ES would set every infeasible objective to +inf; it is given
-  Deb's fitness (:func:`optibench.constraints.deb_fitness`) instead, an
-  objective that ranks a population by the same rule.
+  :func:`optibench.constraints.deb_fitness` as its objective instead, which
+  ranks a population by the same rule.
 
-Parameters are pymoo's own keyword arguments (``pop_size``, ``sigma``...),
-with pymoo's defaults.
+Parameters are pymoo's own keyword arguments (``pop_size``, ``sigma``...)
+with pymoo's defaults. pymoo is imported when a run is set up, not when the
+registry loads.
 """
 from __future__ import annotations
 
@@ -53,16 +55,14 @@ def _box_view(problem, n_con: int):
 
 
 class PymooAlgorithm(Optimizer):
-    """Base of the pymoo wrappers: subclasses name the pymoo class as ``"module:Class"`` in ``pymoo_class``.
-
-    pymoo is imported when a run is set up, not when the registry loads.
+    """Base of the pymoo wrappers; a subclass names its pymoo class as ``"module:Class"`` in ``pymoo_class``.
 
     Args:
-        **options: keyword arguments of the pymoo algorithm (its defaults apply).
+        **options: keyword arguments of the pymoo algorithm (pymoo's defaults apply).
     """
 
     pymoo_class: str
-    deb_objective: bool = False  # give pymoo Deb's fitness instead of (F, violation)
+    deb_objective: bool = False  # tell pymoo deb_fitness(F, violation) instead of F and the violation
 
     def __init__(self, **options):
         self.options = options
@@ -72,18 +72,18 @@ class PymooAlgorithm(Optimizer):
         return dict(self.options)
 
     def _setup(self) -> None:
-        constrained = self.problem.n_con > 0 and not self.deb_objective
-        self._view = _box_view(self.problem, n_con=1 if constrained else 0)
         module, name = self.pymoo_class.split(":")
         self._pymoo_class = getattr(importlib.import_module(module), name)
+        self._constrained = self.problem.n_con > 0 and not self.deb_objective
+        self._view = _box_view(self.problem, n_con=int(self._constrained))
         self._start()
 
     def _start(self) -> None:
-        """A fresh pymoo algorithm with a seed from the run's Generator."""
-        seed = int(self.rng.integers(SEED_BOUND))
-        self._global_state = np.random.RandomState(seed).get_state()
+        """A fresh pymoo algorithm, seeded from the run's Generator."""
         from pymoo.core.termination import NoTermination
 
+        seed = int(self.rng.integers(SEED_BOUND))
+        self._global_state = np.random.RandomState(seed).get_state()
         self._algorithm = self._pymoo_class(seed=seed, **self.options)
         self._algorithm.termination = NoTermination()
         with self._private_global_state():
@@ -114,21 +114,18 @@ class PymooAlgorithm(Optimizer):
             return  # the budget ended inside this population: no further ask follows
         v = violation(G)
         if self.deb_objective:
-            values = {"F": deb_fitness(F[:, 0], v)[:, None]}
-        elif self._view.n_ieq_constr:
-            values = {"F": F, "G": v[:, None]}
+            self._pop.set(F=deb_fitness(F[:, 0], v)[:, None])
+        elif self._constrained:
+            self._pop.set(F=F, G=v[:, None])
         else:
-            values = {"F": F}
-        from pymoo.problems.static import StaticProblem
-
+            self._pop.set(F=F)
         with self._private_global_state():
-            self._algorithm.evaluator.eval(StaticProblem(self._view, **values), self._pop, skip_already_evaluated=False)
             self._algorithm.tell(infills=self._pop)
 
 
 @register_algorithm("ga")
 class PymooGA(PymooAlgorithm):
-    """pymoo's genetic algorithm (``pymoo.algorithms.soo.nonconvex.ga.GA``): SBX, polynomial mutation."""
+    """pymoo's genetic algorithm (``pymoo.algorithms.soo.nonconvex.ga.GA``): SBX crossover, polynomial mutation."""
 
     pymoo_class = "pymoo.algorithms.soo.nonconvex.ga:GA"
 

@@ -42,6 +42,10 @@ Where this differs from the MATLAB loop, and why:
 paper (the defence move is chosen with probability 0.8). Another published
 copy of the code, and mealpy's ``OriginalWarSO``, use 0.1; pass ``R=0.1`` to
 compare with those.
+
+With R = 0.8 the soldiers gather quickly around the king and commander. On
+g06 (a thin feasible crescent) 30 soldiers often settle on the infeasible box
+edge x2 = 0; 100 soldiers do not.
 """
 from __future__ import annotations
 
@@ -76,10 +80,10 @@ class WarStrategyOptimization(Optimizer):
         self.W = np.full(n, 2.0)
         self.rank = np.zeros(n)
         self.king_x, self.king_f, self.king_v = None, np.inf, np.inf
-        self.pending = self.X
-        self.worst = None
+        self.worst = None  # the soldier being relocated, between the moves and its evaluation
 
     def ask(self) -> np.ndarray:
+        """The initial soldiers, then alternately the n moves (n, d) and the relocated soldier (1, d)."""
         if self.f is None:
             self.pending = self.X
         elif self.worst is None:

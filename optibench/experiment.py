@@ -120,7 +120,7 @@ def parse_experiment(source: str, where: str = "<experiment>", default_name: str
     return Experiment(
         name=name,
         description=check.string(exp, "experiment", "description", ""),
-        problems=tuple((name, instance) for name, instance, _ in problems),
+        problems=tuple((problem, instance) for problem, instance, _ in problems),
         algorithms=tuple(spec for spec, _ in algorithms),
         runs=runs,
         max_evals=max_evals,

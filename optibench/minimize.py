@@ -67,8 +67,8 @@ def minimize(problem, optimizer, max_evals: int, seed=None) -> Result:
         X = X[: max_evals - n_evals]
         ev = problem.evaluate(X)
         n_evals += len(X)
+        tracker.update(X, ev.F, violation(ev.G), n_evals)  # before tell, which may reuse X's buffer
         optimizer.tell(ev.F, ev.G)
-        tracker.update(X, ev.F, violation(ev.G), n_evals)
     elapsed = time.perf_counter() - start
     x_box = tracker.x_box
     x = problem.space.decode(x_box[None, :])[0]
@@ -110,34 +110,47 @@ class _BestTracker:
 
     def _update_front(self, X, F, v):
         if self.front_F is None:
-            allF, allX, allv = F, X, v
+            allF, allX, allv, n_known = F, X, v, 0
         else:
             allF = np.vstack([self.front_F, F])
             allX = np.vstack([self.front_X, X])
             allv = np.concatenate([self.front_v, v])
+            n_known = len(self.front_F)
         feasible = allv <= 0
-        if feasible.any():
-            allF, allX, allv = allF[feasible], allX[feasible], allv[feasible]
-        else:
-            keep = allv == allv.min()
-            allF, allX, allv = allF[keep], allX[keep], allv[keep]
-        mask = nondominated(allF)
+        keep = feasible if feasible.any() else allv == allv.min()
+        n_known = int(keep[:n_known].sum())  # the surviving old front rows come first and remain a front
+        allF, allX, allv = allF[keep], allX[keep], allv[keep]
+        mask = nondominated(allF, n_known)
         self.front_F, self.front_X, self.front_v = allF[mask], allX[mask], allv[mask]
         self.v = float(self.front_v.min())
         self.x_box = self.front_X[0].copy()
 
 
-def nondominated(F: np.ndarray) -> np.ndarray:
-    """Mask of the points of F (p, n_obj) that no other point dominates (duplicates kept once)."""
+_BLOCK = 256  # candidate rows compared at once in nondominated
+
+
+def nondominated(F: np.ndarray, n_known: int = 0) -> np.ndarray:
+    """Mask of the points of F (p, n_obj) that no other point dominates (duplicates kept once, the first).
+
+    The first ``n_known`` rows are known to be a front already (none
+    dominates or repeats another), so only pairs with a later row are
+    compared: cost O(p (p - n_known) n_obj), in blocks of bounded memory.
+    """
     F = np.asarray(F, dtype=np.float64)
     p = len(F)
     keep = np.ones(p, dtype=bool)
-    for i in range(p):
-        if not keep[i]:
-            continue
-        dominated_by_i = np.all(F[i] <= F, axis=1) & np.any(F[i] < F, axis=1)
-        keep &= ~dominated_by_i
-        duplicate = np.all(F == F[i], axis=1)
-        duplicate[: i + 1] = False
-        keep &= ~duplicate
+    for start in range(n_known, p, _BLOCK):
+        stop = min(start + _BLOCK, p)
+        new = F[start:stop]
+        keep[:start] &= ~_dominates(new, F[:start]).any(axis=0)
+        repeats = np.all(F[:stop, None, :] == new[None, :, :], axis=2)
+        repeats &= np.arange(stop)[:, None] < np.arange(start, stop)[None, :]
+        keep[start:stop] = ~(_dominates(F, new).any(axis=0) | repeats.any(axis=0))
     return keep
+
+
+def _dominates(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """(len(A), len(B)) mask: does A[a] dominate B[b] (no worse in every objective, better in one)?"""
+    no_worse = np.all(A[:, None, :] <= B[None, :, :], axis=2)
+    better = np.any(A[:, None, :] < B[None, :, :], axis=2)
+    return no_worse & better

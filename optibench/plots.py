@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -26,6 +27,8 @@ GRID_POINTS = 200
 """Evaluation counts at which convergence curves are sampled."""
 LOG_RATIO = 100.0
 """A panel gets a log y axis when its positive values span more than this ratio."""
+TITLE_WIDTH = 45
+"""Panel titles wrap at this many characters."""
 
 
 def plot_results(results: pd.DataFrame, folder: str | Path) -> list[Path]:
@@ -40,10 +43,8 @@ def convergence_plot(results: pd.DataFrame, stem: str | Path) -> list[Path]:
     A run counts as +inf (not drawn) until its best point is feasible, so a
     curve starts once half the runs have found a feasible point.
     """
-    cases = _cases(results)
-    fig, axes = _panels(len(cases))
-    palette = _palette(results)
-    for ax, (case, sub) in zip(axes, cases):
+    fig, panels, palette = _figure(results)
+    for ax, case, sub in panels:
         grid = np.linspace(1, sub["n_evals"].max(), GRID_POINTS)
         for label, runs in sub.groupby("label", sort=False):
             curves = np.array([_best_so_far(h, grid) for h in runs["history"]])
@@ -53,17 +54,15 @@ def convergence_plot(results: pd.DataFrame, stem: str | Path) -> list[Path]:
             ax.fill_between(grid, q1, q3, color=palette[label], alpha=0.2, lw=0)
         _log_scale_if_wide(ax, [line.get_ydata() for line in ax.get_lines()])
         _mark_optimum(ax, sub)
-        ax.set(title=case, xlabel="evaluations", ylabel="best objective")
+        ax.set(title=textwrap.fill(case, TITLE_WIDTH), xlabel="evaluations", ylabel="best objective")
         ax.legend(fontsize="small")
     return _save(fig, stem)
 
 
 def final_values_plot(results: pd.DataFrame, stem: str | Path) -> list[Path]:
     """Box plot of each run's final best value per algorithm (feasible runs), runs as dots."""
-    cases = _cases(results)
-    fig, axes = _panels(len(cases))
-    palette = _palette(results)
-    for ax, (case, sub) in zip(axes, cases):
+    fig, panels, palette = _figure(results)
+    for ax, case, sub in panels:
         feasible = sub[sub["violation"] <= 0]
         order = list(sub["label"].unique())
         common = dict(data=feasible, x="label", y="best_f", hue="label", order=order, palette=palette, ax=ax, legend=False)
@@ -72,7 +71,8 @@ def final_values_plot(results: pd.DataFrame, stem: str | Path) -> list[Path]:
         _log_scale_if_wide(ax, [feasible["best_f"].to_numpy()])
         _mark_optimum(ax, sub)
         hidden = len(sub) - len(feasible)
-        ax.set(title=case + (f" ({hidden} infeasible runs not shown)" if hidden else ""), xlabel="", ylabel="final best objective")
+        title = case + (f" ({hidden} infeasible runs not shown)" if hidden else "")
+        ax.set(title=textwrap.fill(title, TITLE_WIDTH), xlabel="", ylabel="final best objective")
         ax.tick_params(axis="x", rotation=20)
     return _save(fig, stem)
 
@@ -108,26 +108,22 @@ def voltage_profile_plot(
     return _save(fig, stem)
 
 
-def _cases(results: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """(display name, rows) of each problem instance, in order of appearance."""
-    return [(case_name(p, i), sub) for (p, i), sub in results.groupby(["problem", "instance"], sort=False)]
+def _figure(results: pd.DataFrame):
+    """A figure with a panel per problem instance, at most three a row.
 
-
-def _panels(n: int):
-    """A figure with ``n`` panels, at most three a row; the axes in reading order."""
+    Returns the figure, (axes, instance name, its rows) per panel in order of
+    appearance, and one colour per algorithm label, the same in every panel.
+    """
+    cases = [(case_name(p, i), sub) for (p, i), sub in results.groupby(["problem", "instance"], sort=False)]
     sns.set_theme(style="whitegrid")
-    cols = min(n, 3)
-    rows = math.ceil(n / cols)
+    cols = min(len(cases), 3)
+    rows = math.ceil(len(cases) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4 * rows), squeeze=False)
-    for ax in axes.flat[n:]:
+    for ax in axes.flat[len(cases):]:
         ax.remove()
-    return fig, axes.flat[:n]
-
-
-def _palette(results: pd.DataFrame) -> dict:
-    """One colour per algorithm label, the same in every panel and figure."""
     labels = list(results["label"].unique())
-    return dict(zip(labels, sns.color_palette("colorblind", len(labels))))
+    palette = dict(zip(labels, sns.color_palette("colorblind", len(labels))))
+    return fig, [(ax, case, sub) for ax, (case, sub) in zip(axes.flat, cases)], palette
 
 
 def _best_so_far(history: np.ndarray, grid: np.ndarray) -> np.ndarray:

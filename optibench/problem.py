@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .constraints import violation
 from .variables import VariableSpace
 
 
@@ -68,6 +69,7 @@ class Problem:
         instance: the instance parameters, as given to the constructor.
         space: the variables and their decoding rule.
         n_obj, n_con: number of objectives and of constraints.
+        objective_names, constraint_names: what F's and G's columns mean (with units).
         known_optimum: a :class:`KnownOptimum`, or None.
     """
 
@@ -75,6 +77,8 @@ class Problem:
     n_obj: int = 1
     n_con: int = 0
     known_optimum: KnownOptimum | None = None
+    objective_names: tuple[str, ...] = ("f",)
+    constraint_names: tuple[str, ...] = ()
 
     def __init__(self, space: VariableSpace, **instance):
         self.space = space
@@ -106,9 +110,37 @@ class Problem:
         G = np.asarray(result.G, dtype=np.float64).reshape(pop, self.n_con)
         return Evaluation(F, G, result.extras)
 
+    def evaluate_values(self, Z) -> Evaluation:
+        """Evaluate solutions given in the problem's own terms (decoded values), shape (pop, n_var)."""
+        Z = np.atleast_2d(np.asarray(Z, dtype=np.float64))
+        for z in Z:
+            if not np.allclose(self.space.decode(self.space.encode(z)[None, :])[0], z):
+                raise ValueError(f"{self.name}: {z.tolist()} is not a valid solution (bounds, integers, distinct choices)")
+        return self._evaluate(Z)
+
     def _evaluate(self, Z: np.ndarray) -> Evaluation:
         """Evaluate decoded variables ``Z`` (pop, n_var); see :meth:`VariableSpace.decode`."""
         raise NotImplementedError
+
+    def parse_solution(self, text: str) -> np.ndarray:
+        """A solution written by a person (default: comma-separated values in variable order) -> (n_var,)."""
+        try:
+            values = np.array([float(v) for v in text.replace(" ", "").split(",") if v])
+        except ValueError:
+            raise ValueError(f"{self.name}: cannot read {text!r} as comma-separated numbers") from None
+        if len(values) != self.n_var:
+            raise ValueError(f"{self.name}: expected {self.n_var} values, got {len(values)} in {text!r}")
+        return values
+
+    def report(self, z) -> dict:
+        """JSON-ready account of one solution (decoded values, shape (n_var,)): objectives, constraints, diagnostics."""
+        ev = self.evaluate_values(z)
+        out = {name: float(ev.F[0, k]) for k, name in enumerate(self.objective_names)}
+        out["constraints"] = {name: float(ev.G[0, k]) for k, name in enumerate(self.constraint_names)}
+        out["violation"] = float(violation(ev.G)[0])
+        out["variables"] = {var.name: np.asarray(z)[self.space.slices[var.name]].tolist() for var in self.space.variables}
+        out.update({key: np.asarray(value)[0].tolist() for key, value in ev.extras.items()})
+        return out
 
     def describe(self) -> dict:
         """JSON-ready description: variables, objectives, constraints and known optimum."""
@@ -116,7 +148,7 @@ class Problem:
             "problem": self.name,
             "instance": self.instance,
             "variables": self.space.describe(),
-            "n_obj": self.n_obj,
-            "n_con": self.n_con,
+            "objectives": list(self.objective_names),
+            "constraints": list(self.constraint_names),
             "known_optimum": None if self.known_optimum is None else vars(self.known_optimum),
         }

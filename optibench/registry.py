@@ -11,6 +11,7 @@ the registry name and its object the class (or factory) to call.
 """
 from __future__ import annotations
 
+import warnings
 from importlib.metadata import entry_points
 
 _REGISTRY: dict[str, dict[str, object]] = {"problems": {}, "algorithms": {}}
@@ -48,8 +49,15 @@ def _load_all() -> None:
 
     for kind in ("problems", "algorithms"):
         for ep in entry_points(group=f"optibench.{kind}"):
-            if ep.name not in _REGISTRY[kind]:
-                _register(kind, ep.name)(ep.load())
+            if ep.name in _REGISTRY[kind]:
+                continue
+            try:
+                obj = ep.load()
+            except Exception as exc:  # a broken plugin must not take the built-ins down with it
+                warnings.warn(f"optibench: plugin {ep.name!r} ({ep.value}, group optibench.{kind}) "
+                              f"could not be loaded and is skipped: {exc}", stacklevel=2)
+                continue
+            _register(kind, ep.name)(obj)
 
 
 def _lookup(kind: str, name: str):

@@ -24,16 +24,22 @@ import sys
 from contextlib import contextmanager
 
 import numpy as np
-import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from tqdm import tqdm
 
 from .experiment import DEFAULT_RUNS, Experiment
 from .minimize import minimize
 from .registry import get_algorithm, get_problem
-from .store import row_key
 
 BACKENDS = ("loky", "dask")
+
+KEY_COLUMNS = ("problem", "instance", "algorithm", "params", "run")
+"""The columns of a results row that identify its run."""
+
+
+def row_key(row) -> tuple:
+    """The identity of a run: its :data:`KEY_COLUMNS` values, from a dict or a DataFrame row."""
+    return tuple(row[c] for c in KEY_COLUMNS)
 
 
 class Trial:
@@ -55,7 +61,7 @@ class Trial:
             "label": label,
             "run": int(run),
         }
-        self.seed = run_seed(master_seed, *(self.identity[k] for k in ("problem", "instance", "algorithm", "params")), run)
+        self.seed = run_seed(master_seed, *row_key(self.identity))
 
 
 def canonical_json(params: dict) -> str:
@@ -147,7 +153,7 @@ def run_trials(
     label: str | None = None,
     backend: str = "loky",
     scheduler: str | None = None,
-) -> pd.DataFrame:
+) -> "pandas.DataFrame":
     """Run ``algorithm`` on ``problem`` ``runs`` times; one DataFrame row per run.
 
     Args:
@@ -173,8 +179,10 @@ def run_trials(
         algorithm = get_algorithm(algorithm, **(params or {}))
     elif params is not None:
         raise ValueError("params apply to an algorithm given by name; this algorithm is already built")
+    import pandas  # imported on use: worker processes never need it
+
     trials = make_trials(problem, algorithm, label or algorithm.name, runs, max_evals, seed)
-    return pd.DataFrame(run_batch(trials, n_jobs, backend, scheduler))
+    return pandas.DataFrame(run_batch(trials, n_jobs, backend, scheduler))
 
 
 @contextmanager

@@ -11,7 +11,7 @@ Layout of a results folder::
 A run file is written to a hidden temporary name and renamed into place
 (``os.replace``), so a reader never sees half a file and killing the writer
 loses only the runs not yet finished. Rows are identified by
-:data:`KEY_COLUMNS`; reading returns each run once.
+:data:`optibench.runner.KEY_COLUMNS`; reading returns each run once.
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from .runner import KEY_COLUMNS, row_key
 
 SCHEMA = pa.schema(
     [
@@ -50,16 +52,8 @@ SCHEMA = pa.schema(
 )
 """Columns of a results row, in order."""
 
-KEY_COLUMNS = ("problem", "instance", "algorithm", "params", "run")
-"""The columns that identify a run."""
-
 _ARRAY_COLUMNS = ("best_x", "history", "front_f")
 _SORT_COLUMNS = ["problem", "instance", "label", "run"]
-
-
-def row_key(row) -> tuple:
-    """The identity of a run: its :data:`KEY_COLUMNS` values, from a dict or a DataFrame row."""
-    return tuple(row[c] for c in KEY_COLUMNS)
 
 
 class ResultStore:
@@ -111,10 +105,12 @@ class ResultStore:
         """All stored runs, one row each, sorted by problem, instance, label and run.
 
         ``best_x`` holds arrays (n_var,), ``history`` (n_tells, 3), ``front_f``
-        (p, n_obj) or None.
+        (p, n_obj) or None. Raises FileNotFoundError when no run is stored.
         """
         files = self.files()
-        table = pa.concat_tables([pq.read_table(f, schema=SCHEMA) for f in files]) if files else SCHEMA.empty_table()
+        if not files:
+            raise FileNotFoundError(f"{self.folder} holds no stored runs")
+        table = pa.concat_tables([pq.read_table(f, schema=SCHEMA) for f in files])
         df = table.drop_columns(list(_ARRAY_COLUMNS)).to_pandas()
         for col in _ARRAY_COLUMNS:
             df[col] = [None if v is None else np.array(v, dtype=np.float64) for v in table.column(col).to_pylist()]

@@ -1,2 +1,2 @@
 """Built-in problem families (installed as ``optibench.problems``); importing registers them."""
-from . import sanity  # noqa: F401
+from . import hosting_capacity, placement, sanity  # noqa: F401

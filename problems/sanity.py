@@ -100,6 +100,7 @@ class G06(Problem):
     """
 
     n_con = 2
+    constraint_names = ("g1", "g2")
 
     def __init__(self):
         super().__init__(_box(["x1", "x2"], [13.0, 0.0], [100.0, 100.0]))
@@ -126,6 +127,7 @@ class ZDT1(Problem):
     """
 
     n_obj = 2
+    objective_names = ("f1", "f2")
 
     def __init__(self, dim: int = 30):
         if dim < 2:

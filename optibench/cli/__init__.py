@@ -12,7 +12,12 @@ import importlib
 COMMANDS = {
     "powerflow": "Solve a power flow of a network and print a table or JSON.",
     "networks": "List the shipped test systems.",
+    "list": "List the registered problems or algorithms, built-in and from plugins.",
     "bench": "Run a performance benchmark.",
+    "show": "Describe a problem instance: variables, objectives, constraints, known optimum.",
+    "evaluate": "Evaluate one solution of a problem instance, given in the problem's own terms.",
+    "certify": "Compute a problem instance's exact optimum by enumeration.",
+    "exact": "Solve a problem instance's exact convex baseline and re-check it by AC power flow.",
     "run": "Run an experiment file: every run stored, then the report and figures.",
     "report": "Tables and statistical tests of a results folder.",
     "plot": "Convergence and final-value figures of a results folder.",

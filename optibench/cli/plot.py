@@ -13,10 +13,11 @@ def run(args) -> int:
     from optibench.plots import plot_results
     from optibench.store import ResultStore
 
-    store = ResultStore(args.outdir)
-    if not store.files():
-        print(f"optibench plot: {args.outdir} holds no stored runs", file=sys.stderr)
+    try:
+        results = ResultStore(args.outdir).read()
+    except FileNotFoundError as exc:
+        print(f"optibench plot: {exc}", file=sys.stderr)
         return 2
-    for path in plot_results(store.read(), args.to or store.folder):
+    for path in plot_results(results, args.to or args.outdir):
         print(path)
     return 0

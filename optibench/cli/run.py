@@ -4,7 +4,8 @@ from __future__ import annotations
 import shlex
 import sys
 
-from optibench.runner import BACKENDS
+from optibench.experiment import ExperimentError, load_experiment, parse_experiment
+from optibench.runner import BACKENDS, experiment_trials, row_key, run_batch
 
 
 def add_parser(parser) -> None:
@@ -20,37 +21,37 @@ def add_parser(parser) -> None:
 
 def run(args) -> int:
     from optibench import __version__
-    from optibench.plots import plot_results
     from optibench.cli.report import REPORT_FILE, folder_report
-    from optibench.experiment import ExperimentError, load_experiment, parse_experiment
-    from optibench.runner import experiment_trials, run_batch
-    from optibench.store import ResultStore, row_key
+    from optibench.plots import plot_results
+    from optibench.store import ResultStore
 
     try:
         experiment = load_experiment(args.experiment)
+        store = ResultStore(args.out or experiment.output)
+        trials, n_stored = _trials_to_do(args, experiment, store)
     except ExperimentError as exc:
         print(f"optibench run: {exc}", file=sys.stderr)
         return 2
-    if args.runs is not None and args.runs < 1:
-        print("optibench run: --runs must be at least 1", file=sys.stderr)
-        return 2
-    store = ResultStore(args.out or experiment.output)
-    stored = store.stored_keys()
-    if stored and not args.resume:
-        print(f"optibench run: {store.folder} already holds {len(stored)} runs; add --resume to complete them, or choose another --out", file=sys.stderr)
-        return 2
-    if stored and not experiment.defines_same_runs(parse_experiment(store.experiment_file.read_text(), str(store.experiment_file))):
-        print(f"optibench run: {args.experiment} defines other runs than {store.experiment_file}; --resume needs the same experiment", file=sys.stderr)
-        return 2
-    trials = [t for t in experiment_trials(experiment, args.runs) if row_key(t.identity) not in stored]
     store.record_invocation(experiment, _command(args), __version__)
-    print(f"{len(trials)} runs to do, {len(stored)} already stored, in {store.folder}", file=sys.stderr)
+    print(f"{len(trials)} runs to do, {n_stored} already stored, in {store.folder}", file=sys.stderr)
     run_batch(trials, -1 if args.jobs is None else args.jobs, args.backend or "loky", args.scheduler, on_row=store.write)
     store.consolidate()
     (store.folder / REPORT_FILE).write_text(folder_report(store), encoding="utf-8")
     for path in [store.folder / REPORT_FILE, *plot_results(store.read(), store.folder)]:
         print(path)
     return 0
+
+
+def _trials_to_do(args, experiment, store):
+    """(trials not stored yet, number stored); ExperimentError when the folder or --runs forbid running."""
+    if args.runs is not None and args.runs < 1:
+        raise ExperimentError(f"--runs must be at least 1, got {args.runs}")
+    stored = store.stored_keys()
+    if stored and not args.resume:
+        raise ExperimentError(f"{store.folder} already holds {len(stored)} runs; add --resume to complete them, or choose another --out")
+    if stored and not experiment.defines_same_runs(parse_experiment(store.experiment_file.read_text(), str(store.experiment_file))):
+        raise ExperimentError(f"{args.experiment} defines other runs than {store.experiment_file}; --resume needs the same experiment")
+    return [t for t in experiment_trials(experiment, args.runs) if row_key(t.identity) not in stored], len(stored)
 
 
 def _command(args) -> str:

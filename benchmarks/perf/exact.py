@@ -1,0 +1,10 @@
+"""Exact-baseline benchmark: ``python benchmarks/perf/exact.py [--jobs J] [--no-sweep] [--json]``.
+
+Times one 24-hour hosting-capacity cone program and the 512-program sweep of
+paper 000; see optibench/benchmarking/exact.py.
+"""
+import sys
+
+from optibench.benchmarking.exact import main
+
+sys.exit(main())

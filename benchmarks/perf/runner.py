@@ -1,0 +1,10 @@
+"""Trial-runner benchmark: ``python benchmarks/perf/runner.py [-o results/perf/runner.md]``.
+
+Overhead per run and the speed-up of 2 processes over 1; see
+optibench/benchmarking/runner.py.
+"""
+import sys
+
+from optibench.benchmarking.runner import main
+
+sys.exit(main())

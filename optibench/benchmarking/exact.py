@@ -1,0 +1,104 @@
+"""Solve times of the exact baselines: one 24-hour hosting-capacity cone program, and the 512-program sweep.
+
+One program is built and solved ``--repeats`` times (each time from scratch,
+as the sweep does): the report gives the median wall time of build plus
+solve, and the solver's own time. The sweep solves paper 000's buses 2-33 x
+two EV types x eight scenarios with ``--jobs`` processes and reports its wall
+time and how many programs were solved. Targets: one program < 2 s, the
+sweep < 10 min on the 2-core reference machine.
+"""
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+
+from optibench.benchmarking.kernel import machine
+from optibench.problems.hosting_capacity import SCENARIOS, HostingCapacityCase, sweep
+
+ONE_PROGRAM_TARGET_S = 2.0
+SWEEP_TARGET_S = 600.0
+
+
+def time_one_program(scenario: int = 1, ev: int = 1, bus: int = 18, repeats: int = 5) -> dict:
+    """Median wall time (build + solve + AC re-check) and solver time of one instance (s)."""
+    HostingCapacityCase(scenario, ev, bus).solve()  # imports and first-call set-up outside the timing
+    walls, solver_times = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = HostingCapacityCase(scenario, ev, bus).solve()
+        walls.append(time.perf_counter() - start)
+        solver_times.append(result.solution.solve_time_s)
+    return {
+        "instance": {"scenario": scenario, "ev": ev, "bus": bus},
+        "repeats": repeats,
+        "wall_s_median": float(np.median(walls)),
+        "solver_s_median": float(np.median(solver_times)),
+        "status": result.solution.status,
+        "capacity_kw": result.capacity_kw,
+    }
+
+
+def time_sweep(n_jobs: int = -1, buses=range(2, 34)) -> dict:
+    """Wall time of the sweep over ``buses`` x both EV types x all scenarios (s), and its outcome."""
+    start = time.perf_counter()
+    table = sweep(buses=buses, n_jobs=n_jobs)
+    wall = time.perf_counter() - start
+    return {
+        "programs": len(table),
+        "n_jobs": n_jobs,
+        "wall_s": wall,
+        "optimal": int((table["status"] == "optimal").sum()),
+        "optimal_inaccurate": int((table["status"] == "optimal_inaccurate").sum()),
+        "solver_s_total": float(table["solve_time_s"].sum()),
+    }
+
+
+def run(repeats: int = 5, n_jobs: int = -1, with_sweep: bool = True) -> dict:
+    report = {"machine": machine(), "one_program": time_one_program(repeats=repeats)}
+    if with_sweep:
+        report["sweep"] = time_sweep(n_jobs)
+    return report
+
+
+def format_report(report: dict) -> str:
+    one = report["one_program"]
+    lines = [
+        "machine: " + ", ".join(f"{k} {v}" for k, v in report["machine"].items()),
+        "",
+        "| measurement | time (s) | target (s) | notes |",
+        "|---|---:|---:|---|",
+        f"| one 24-h cone program (build + solve + AC re-check), median of {one['repeats']} "
+        f"| {one['wall_s_median']:.3f} | {ONE_PROGRAM_TARGET_S:.0f} "
+        f"| instance {one['instance']}, Clarabel {one['solver_s_median']:.3f} s, {one['status']}, capacity {one['capacity_kw']:.1f} kW |",
+    ]
+    if "sweep" in report:
+        sw = report["sweep"]
+        lines.append(
+            f"| sweep of {sw['programs']} programs ({len(SCENARIOS)} scenarios x 2 EV types x buses), n_jobs={sw['n_jobs']} "
+            f"| {sw['wall_s']:.1f} | {SWEEP_TARGET_S:.0f} "
+            f"| {sw['optimal']} optimal, {sw['optimal_inaccurate']} optimal_inaccurate; solver time summed {sw['solver_s_total']:.1f} s |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run_from_args(parser.parse_args(argv))
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--repeats", type=int, default=5, help="solves of the single program (default: %(default)s)")
+    parser.add_argument("--jobs", type=int, default=-1, help="processes for the sweep (default -1: one per CPU)")
+    parser.add_argument("--no-sweep", action="store_true", help="time the single program only")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run_from_args(args) -> int:
+    report = run(repeats=args.repeats, n_jobs=args.jobs, with_sweep=not args.no_sweep)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0

@@ -1,0 +1,42 @@
+"""``optibench certify PROBLEM --instance ... [--store]``: exact optimum by enumeration."""
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+import time
+
+from .problem_args import add_problem_arguments, build_problem
+
+
+def add_parser(parser) -> None:
+    add_problem_arguments(parser)
+    parser.add_argument("--store", action="store_true", help="save it as the instance's known optimum")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run(args) -> int:
+    from optibench.known_optima import store
+    from optibench.problem import KnownOptimum
+
+    try:
+        problem = build_problem(args)
+        if not hasattr(problem, "certify"):
+            raise ValueError(f"{problem.name} offers no exact method")
+        start = time.perf_counter()
+        fields, flows = problem.certify()
+    except ValueError as exc:
+        print(f"optibench certify: {exc}", file=sys.stderr)
+        return 2
+    seconds = time.perf_counter() - start
+    optimum = KnownOptimum(**fields, computed=datetime.date.today().isoformat())
+    if args.store:
+        store(problem.name, problem.instance, optimum)
+    out = {"problem": problem.name, "instance": problem.instance, **vars(optimum),
+           "power_flows": flows, "time_s": seconds, "stored": args.store}
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        for key, value in out.items():
+            print(f"{key:<12} {value}")
+    return 0

@@ -1,0 +1,49 @@
+"""Command-line arguments naming one problem instance: ``PROBLEM --instance KEY=VALUE,...``.
+
+Values are read as int, float, ``true``/``false``, ``none``, or text; a value
+with ``/`` is a list (``stations=3/2/28``).
+"""
+from __future__ import annotations
+
+
+def add_problem_arguments(parser) -> None:
+    parser.add_argument("problem", help="registered problem name (see 'optibench list problems')")
+    parser.add_argument("--instance", default="", metavar="KEY=VALUE,...", help="instance parameters, e.g. case=1,network=ieee69")
+
+
+def parse_instance(text: str) -> dict:
+    """``"case=1,network=ieee69"`` -> ``{"case": 1, "network": "ieee69"}``."""
+    instance = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--instance: {item!r} is not KEY=VALUE")
+        instance[key.strip()] = [_value(v) for v in value.split("/")] if "/" in value else _value(value)
+    return instance
+
+
+def _value(text: str):
+    text = text.strip()
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def build_problem(args):
+    """The problem instance named by the arguments; errors come back as ValueError with the reason."""
+    from optibench.registry import get_problem
+
+    try:
+        return get_problem(args.problem, **parse_instance(args.instance))
+    except TypeError as exc:  # unknown instance parameter
+        raise ValueError(f"{args.problem}: {exc}") from None
+    except KeyError as exc:
+        raise ValueError(exc.args[0]) from None

@@ -1,0 +1,22 @@
+"""Exact convex baselines: branch-flow models of a feeder, solved by conic and linear solvers.
+
+:class:`BranchFlowModel` builds the DistFlow equations over a horizon (cone
+relaxation or LinDistFlow), devices from :mod:`optibench.exact.devices`
+attach to it, and every :class:`Solution` carries an :class:`ACRecheck` of
+its injections by the AC power flow.
+"""
+from .devices import Device, PhotovoltaicUnit, ScaledLoad, StaticVarGenerator, Storage
+from .model import BranchFlowModel, Solution
+from .recheck import ACRecheck, ac_recheck
+
+__all__ = [
+    "ACRecheck",
+    "BranchFlowModel",
+    "Device",
+    "PhotovoltaicUnit",
+    "ScaledLoad",
+    "Solution",
+    "StaticVarGenerator",
+    "Storage",
+    "ac_recheck",
+]

@@ -1,0 +1,85 @@
+"""Shared machinery of problems whose fitness is a power flow of one feeder.
+
+A :class:`FeederProblem` adds per-candidate injections to the base loads,
+solves the whole population with one ``solve_batch`` call and turns the
+results into objective and constraint columns:
+
+* ``power_flow_diverged``: 1 where the sweep found no solution (voltage
+  collapse), else 0, so a collapsing candidate is infeasible under any
+  constraint rule; its loss is reported as ``DIVERGED_LOSS_KW``.
+* ``vmin_limit - vmin`` and ``vmax - vmax_limit`` (p.u.) when the instance
+  sets voltage limits.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from optibench.network import load_network
+from optibench.powerflow import solve_batch
+from optibench.problem import Problem
+
+DIVERGED_LOSS_KW = 1e9
+"""Objective of a candidate whose power flow has no solution (kW): no real loss comes near it."""
+
+
+class FeederProblem(Problem):
+    """Base of the power-flow problems: a network, its base loads and optional voltage limits.
+
+    Subclasses set ``space`` after this constructor (the variables usually
+    depend on the network's buses).
+
+    Args:
+        instance: all instance parameters, for reports and the known-optima store.
+        network: shipped network name or folder.
+        vmin, vmax: voltage limits (p.u.), or None for no limit.
+    """
+
+    def __init__(self, instance: dict, network: str, vmin: float | None, vmax: float | None):
+        super().__init__(None, **instance)
+        self.network = load_network(network)
+        self.vmin_limit = vmin
+        self.vmax_limit = vmax
+        names = ["power_flow_diverged"]
+        if vmin is not None:
+            names.append(f"vmin >= {vmin} p.u. (p.u. below)")
+        if vmax is not None:
+            names.append(f"vmax <= {vmax} p.u. (p.u. above)")
+        self.constraint_names = tuple(names)
+        self.n_con = len(names)
+
+    def candidate_buses(self) -> tuple[int, ...]:
+        """1-based numbers of every bus but the substation: where devices may go."""
+        return tuple(int(b) for b in self.network.bus_ids if b != self.network.bus_ids[self.network.slack])
+
+    def base_injections(self, pop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Base net loads repeated for a population: two arrays (pop, n_bus), kW and kvar."""
+        net = self.network
+        return np.repeat(net.p_kw[None, :], pop, axis=0), np.repeat(net.q_kvar[None, :], pop, axis=0)
+
+    def bus_index(self, buses: np.ndarray) -> np.ndarray:
+        """Network bus indices of 1-based bus numbers (any shape)."""
+        lookup = np.full(int(self.network.bus_ids.max()) + 1, -1, dtype=np.int64)
+        lookup[self.network.bus_ids] = np.arange(self.network.n_bus)
+        return lookup[np.asarray(buses, dtype=np.int64)]
+
+    def power_flow(self, p_kw: np.ndarray, q_kvar: np.ndarray):
+        """Solve every candidate's injections; returns (result, G (pop, n_con), loss_kw (pop,))."""
+        res = solve_batch(self.network, p_kw, q_kvar, store_voltages=False)
+        G = [np.where(res.converged, 0.0, 1.0)]
+        if self.vmin_limit is not None:
+            G.append(np.where(res.converged, self.vmin_limit - res.vmin_pu, 0.0))
+        if self.vmax_limit is not None:
+            G.append(np.where(res.converged, res.vmax_pu - self.vmax_limit, 0.0))
+        loss = np.where(res.converged, res.loss_kw, DIVERGED_LOSS_KW)
+        return res, np.stack(G, axis=1), loss
+
+    @staticmethod
+    def diagnostics(res) -> dict[str, np.ndarray]:
+        """Per-candidate power-flow figures for reports, each shape (pop,)."""
+        return {
+            "loss_kw": res.loss_kw,
+            "vmin_pu": res.vmin_pu,
+            "vmin_bus": np.where(res.converged, res.vmin_bus, -1),
+            "vmax_pu": res.vmax_pu,
+            "converged": res.converged,
+        }

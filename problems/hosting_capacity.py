@@ -1,0 +1,384 @@
+"""EV charging-load hosting capacity of a bus of IEEE 33 over a day (paper 000, eq. 1-16).
+
+Source: "Coordinated optimization model for the EV charging-load acceptance
+capacity of a distribution network" (IEEE 33-bus, ESS / SVG / PV, branch flow
+model with second-order cone relaxation, 24 h, eight scenarios, Tables 1-3).
+
+The largest EV charging station ``S_EV`` (kW) that bus ``k`` can take, with
+the station drawing ``S_EV * p_EV(t)`` in hour t, while storage, SVGs and PV
+support the feeder::
+
+    minimise  w1 * sum_t loss_t(kW) * 1 h  -  w2 * S_EV(kW)        (eq. 8, w1 = 0.1, w2 = 0.9)
+
+subject to the branch-flow equations (eq. 9-12), the injections (eq. 13-15),
+the storage and SVG models (eq. 1-7) and 0.95 <= |V| <= 1.05 p.u. at every
+bus but the substation (eq. 16). Both terms of the objective are in kW (the
+loss summed over the 24 hours), so the objective value is in kW.
+
+Data and readings (the paper is silent or ambiguous here):
+
+* Network: IEEE 33 (Baran-Wu), 12.66 kV, 10 MVA base, substation voltage
+  1.0 p.u.; residential loads are 80 % of the rated loads times the hourly
+  residential profile (active and reactive alike).
+* Profiles: ``optibench/data/profiles/paper000_day.csv`` (24 hourly values,
+  fractions of the peak; how they were built is in
+  ``optibench/data/profiles/README.md``); the paper's curves exist only as
+  figures. ``profiles=PATH`` replaces them with a CSV of the same columns.
+* EV load: ``S_EV * p_EV(t)`` at unity power factor (eq. 13-14 carry no EV
+  reactive term); ``p_EV`` peaks at 1, so ``S_EV`` is the station's peak draw.
+  Type 1 (commercial) charges through the day, type 2 (residential) at night.
+* Storage (Table 1 "ESS capacity" E and "rated power" S) at buses 18, 22,
+  25, 33: the operating circle of radius S is replaced by its inscribed
+  square (the paper's Figure 1), so ``P_max = Q_max = S / sqrt(2)``;
+  reactive output ``0 <= Q <= Q_max`` (eq. 4); efficiencies 0.95 both ways;
+  SOC starts at 0.5 and ends the day at least there; SOC in [0, 1] (eq. 6).
+* SVG #1 at bus 18 and #2 at bus 33 with the ratings of Table 1 (eq. 7).
+* PV #1, #2, #3 at buses 18, 25, 33: Table 1's "MWh" read as the rated power
+  (MW) scaling the PV profile; no curtailment (eq. 13 takes PV output as given).
+* "Transmission power limit" of Table 1 (4 MW, scenarios 1-4; 6 MW, 5-8) read
+  as a limit on the active power |P| entering every branch (the unit is MW).
+* Table 1 lists scenario 7 with the expanded SVGs of scenario 6 as well as
+  the expanded storage; the text says scenarios 5-8 repeat 1-4 with the
+  higher line limit, so scenario 7 here is scenario 3 with 6 MW (SVGs
+  400 / 600 kvar). ``SCENARIOS`` holds the values.
+* ESS charge / discharge binaries (eq. 1-3): the cone program relaxes them
+  (``binary=False``) and reports any simultaneous charge and discharge; with
+  ``binary=True`` the mixed-integer cone program needs SCIP (extra ``scip``).
+
+The metaheuristic instance (registry name ``hosting-capacity``) has the same
+physics evaluated exactly by the AC power flow: its variables are ``S_EV``
+and the hourly set-points of every storage unit (net active output, reactive
+output) and SVG; the 24 hours of a whole population are one batch of the
+sweep. Storage output ``p >= 0`` is discharge ``p / eta_dis``, ``p < 0`` is
+charge ``-p``, so a point never charges and discharges at once. Constraints
+(``G <= 0`` feasible): the number of hours whose power flow collapsed (their
+loss counts as ``DIVERGED_LOSS_KW``, as in :mod:`optibench.problems.feeder`);
+per hour, lower and upper voltage limits (p.u.) and the largest branch flow
+over the line limit (fraction of the limit); per storage unit, the state of
+charge below 0 and above 1 and the final SOC short of the initial one
+(fractions of E). The known optimum is the cone program's solution; it is a bound when the
+relaxation is not exact there.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
+
+import cvxpy as cp
+import numpy as np
+import pandas as pd
+
+from optibench.exact import BranchFlowModel, PhotovoltaicUnit, ScaledLoad, Solution, StaticVarGenerator, Storage
+from optibench.exact.sweep import solve_many
+from optibench.network import Network, load_network
+from optibench.powerflow import solve_batch
+from optibench.problem import Evaluation, KnownOptimum, Problem
+from optibench.problems.feeder import DIVERGED_LOSS_KW
+from optibench.registry import register_problem
+from optibench.variables import Real, VariableSpace
+
+PROFILES_FILE = Path(str(files("optibench.data").joinpath("profiles", "paper000_day.csv")))
+PROFILE_COLUMNS = ("residential_load_pu", "ev_type1_pu", "ev_type2_pu", "pv_pu")
+NETWORK = "ieee33"
+LOAD_FRACTION = 0.8
+V_MIN_PU, V_MAX_PU = 0.95, 1.05
+W_LOSS, W_CAPACITY = 0.1, 0.9
+ESS_BUSES = (18, 22, 25, 33)
+SVG_BUSES = (18, 33)
+PV_BUSES = (18, 25, 33)
+ETA_CHARGE = ETA_DISCHARGE = 0.95
+SOC_INITIAL = 0.5
+DT_H = 1.0
+SIMULTANEOUS_TOL_KW = 1e-2
+"""Charge and discharge both above this (kW) in one hour count as simultaneous."""
+EXACT_GAP_TOL = 1e-6
+"""Relaxation gap (p.u.^2) below which the cone solution is taken as AC-exact."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One row of the paper's Table 1 (kvar, kWh, kW)."""
+
+    svg_kvar: tuple[float, float]
+    ess_kwh: float
+    ess_rated_kva: float
+    pv_kw: tuple[float, float, float]
+    line_limit_kw: float
+
+
+SCENARIOS = {
+    1: Scenario((400.0, 600.0), 400.0, 200.0, (400.0, 400.0, 800.0), 4000.0),
+    2: Scenario((600.0, 800.0), 400.0, 200.0, (400.0, 400.0, 800.0), 4000.0),
+    3: Scenario((400.0, 600.0), 600.0, 300.0, (400.0, 400.0, 800.0), 4000.0),
+    4: Scenario((400.0, 600.0), 400.0, 200.0, (800.0, 800.0, 1600.0), 4000.0),
+    5: Scenario((400.0, 600.0), 400.0, 200.0, (400.0, 400.0, 800.0), 6000.0),
+    6: Scenario((600.0, 800.0), 400.0, 200.0, (400.0, 400.0, 800.0), 6000.0),
+    7: Scenario((400.0, 600.0), 600.0, 300.0, (400.0, 400.0, 800.0), 6000.0),
+    8: Scenario((400.0, 600.0), 400.0, 200.0, (800.0, 800.0, 1600.0), 6000.0),
+}
+
+
+def load_profiles(path: str | Path | None = None) -> pd.DataFrame:
+    """The hourly profiles (fractions of the peak): ``hour`` and :data:`PROFILE_COLUMNS`, one row per hour."""
+    path = PROFILES_FILE if path is None else Path(path)
+    table = pd.read_csv(path)
+    missing = [c for c in ("hour", *PROFILE_COLUMNS) if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {missing}; found {list(table.columns)}")
+    values = table[list(PROFILE_COLUMNS)].to_numpy()
+    if len(table) == 0 or not np.isfinite(values).all() or (values < 0).any():
+        raise ValueError(f"{path}: profiles must be non-negative numbers, one row per hour")
+    return table
+
+
+class HostingCapacityCase:
+    """One instance: scenario (1-8), EV type (1 or 2) and 1-based bus (2-33), with its data.
+
+    Attributes:
+        network: IEEE 33.
+        scenario: the :class:`Scenario`.
+        periods: hours T.
+        load_kw, load_kvar: residential load per hour and bus (kW, kvar), shape (T, n_bus).
+        ev_profile: EV load per kW of station size, shape (T,).
+        pv_profile: PV output per kW of rating, shape (T,).
+    """
+
+    def __init__(self, scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None):
+        if scenario not in SCENARIOS:
+            raise ValueError(f"hosting-capacity: scenario must be one of {sorted(SCENARIOS)}, got {scenario!r}")
+        if ev not in (1, 2):
+            raise ValueError(f"hosting-capacity: ev must be 1 or 2, got {ev!r}")
+        self.network: Network = load_network(NETWORK)
+        if bus == self.network.bus_ids[self.network.slack] or bus not in self.network.bus_ids:
+            raise ValueError(f"hosting-capacity: bus must be a non-substation bus of {NETWORK} (2-33), got {bus!r}")
+        self.scenario_id, self.ev, self.bus = int(scenario), int(ev), int(bus)
+        self.scenario = SCENARIOS[self.scenario_id]
+        table = load_profiles(profiles)
+        self.periods = len(table)
+        residential = LOAD_FRACTION * table["residential_load_pu"].to_numpy()[:, None]
+        self.load_kw = residential * self.network.p_kw
+        self.load_kvar = residential * self.network.q_kvar
+        self.ev_profile = table[f"ev_type{self.ev}_pu"].to_numpy()
+        self.pv_profile = table["pv_pu"].to_numpy()
+
+    @property
+    def ess_p_max_kw(self) -> float:
+        """Storage active (and reactive) limit: half-side of the square inscribed in the rated circle."""
+        return self.scenario.ess_rated_kva / math.sqrt(2.0)
+
+    def model(self, relaxation: str = "socp", binary: bool = False, fixed_kw: float | None = None):
+        """The branch-flow model with every device; returns ``(model, ev_station, objective)``.
+
+        ``fixed_kw`` fixes the station size instead of maximising it. The
+        linear model (LinDistFlow) has no losses, so its objective is ``-w2 S_EV``.
+        """
+        sc = self.scenario
+        model = BranchFlowModel(
+            self.network, self.periods, load_kw=self.load_kw, load_kvar=self.load_kvar, relaxation=relaxation,
+            v_min_pu=V_MIN_PU, v_max_pu=V_MAX_PU, branch_limit_kva=sc.line_limit_kw, branch_limit="active", dt_h=DT_H,
+        )
+        for k, bus in enumerate(ESS_BUSES, start=1):
+            model.add(Storage(
+                f"ess{k}", bus, sc.ess_kwh, self.ess_p_max_kw, q_max_kvar=self.ess_p_max_kw,
+                eta_charge=ETA_CHARGE, eta_discharge=ETA_DISCHARGE, soc_initial=SOC_INITIAL, binary=binary,
+            ))
+        for k, (bus, rating) in enumerate(zip(SVG_BUSES, sc.svg_kvar), start=1):
+            model.add(StaticVarGenerator(f"svg{k}", bus, rating))
+        for k, (bus, rating) in enumerate(zip(PV_BUSES, sc.pv_kw), start=1):
+            model.add(PhotovoltaicUnit(f"pv{k}", bus, rating, self.pv_profile))
+        station = model.add(ScaledLoad("ev", self.bus, self.ev_profile, fixed_kw=fixed_kw))
+        objective = -W_CAPACITY * station.size * model.s_base_kva
+        if relaxation == "socp":
+            objective = objective + W_LOSS * DT_H * cp.sum(model.loss_kw)
+        return model, station, objective
+
+    def solve(self, relaxation: str = "socp", binary: bool = False, fixed_kw: float | None = None, **solver_options) -> "HostingCapacityResult":
+        """Solve the cone program (or LinDistFlow) of this instance and re-check it by AC power flow."""
+        model, station, objective = self.model(relaxation, binary, fixed_kw)
+        solution = model.solve(objective, **solver_options)
+        return HostingCapacityResult(self, solution, station.size_kw if solution.solved else math.nan)
+
+
+@dataclass(frozen=True, eq=False)
+class HostingCapacityResult:
+    """A solved instance: the capacity (kW), the full :class:`~optibench.exact.model.Solution`."""
+
+    case: HostingCapacityCase
+    solution: Solution
+    capacity_kw: float
+
+    @property
+    def simultaneous_kw(self) -> float:
+        """Largest power (kW) a storage unit charges and discharges in the same hour (relaxed binaries)."""
+        if not self.solution.solved:
+            return math.nan
+        return max(float(np.max(report["simultaneous_kw"])) for name, report in self.solution.devices.items() if name.startswith("ess"))
+
+    @property
+    def exact(self) -> bool:
+        """The cone solution is AC-exact: tiny relaxation gap and no simultaneous charge and discharge."""
+        check = self.solution.recheck
+        return (
+            check is not None and check.relaxation_gap is not None and check.relaxation_gap < EXACT_GAP_TOL
+            and self.simultaneous_kw < SIMULTANEOUS_TOL_KW
+        )
+
+    def summary(self) -> dict:
+        """JSON-ready: instance, capacity, status, solve time, simultaneous charge/discharge and the AC re-check."""
+        case = self.case
+        return {
+            "problem": "hosting-capacity",
+            "instance": {"scenario": case.scenario_id, "ev": case.ev, "bus": case.bus},
+            "capacity_kw": None if math.isnan(self.capacity_kw) else self.capacity_kw,
+            "simultaneous_charge_discharge_kw": None if math.isnan(self.simultaneous_kw) else self.simultaneous_kw,
+            **self.solution.summary(),
+        }
+
+
+def solve_exact(scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None, relaxation: str = "socp", binary: bool = False) -> dict:
+    """Solve one instance exactly and return :meth:`HostingCapacityResult.summary` (the CLI's output)."""
+    return HostingCapacityCase(scenario, ev, bus, profiles).solve(relaxation, binary).summary()
+
+
+def sweep(scenarios=tuple(SCENARIOS), evs=(1, 2), buses=range(2, 34), n_jobs: int = -1, profiles: str | None = None) -> pd.DataFrame:
+    """Solve every (scenario, EV type, bus) in parallel; one row per instance.
+
+    Columns are :func:`solve_exact`'s summary flattened with ``_``
+    (``instance_bus``, ``capacity_kw``, ``ac_recheck_vmin_pu``, ...).
+    """
+    instances = [
+        {"scenario": s, "ev": e, "bus": b, "profiles": profiles} for s in scenarios for e in evs for b in buses
+    ]
+    return pd.json_normalize(solve_many(solve_exact, instances, n_jobs), sep="_")
+
+
+@register_problem("hosting-capacity")
+class HostingCapacity(Problem):
+    """Paper 000's hosting capacity for metaheuristics; see the module docstring.
+
+    Instance parameters: ``scenario`` (1-8), ``ev`` (1 or 2), ``bus`` (2-33),
+    ``profiles`` (a CSV path, default the shipped profiles).
+
+    Variables (kW, kvar): ``s_ev_kw`` in [0, line limit]; for storage unit j
+    and hour t, ``ess{j}_p_kw_{t}`` in [-P_max, eta_dis P_max] and
+    ``ess{j}_q_kvar_{t}`` in [0, Q_max]; for SVG k, ``svg{k}_q_kvar_{t}`` in
+    [-rating, rating]. Objective in kW, as the cone program's.
+    """
+
+    n_obj = 1
+    objective_names = ("w1 loss_kwh - w2 s_ev_kw (kW)",)
+
+    def __init__(self, scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None):
+        case = HostingCapacityCase(scenario, ev, bus, profiles)
+        self.case = case
+        T, p_max = case.periods, case.ess_p_max_kw
+        variables = [Real("s_ev_kw", 0.0, case.scenario.line_limit_kw)]
+        for j in range(1, len(ESS_BUSES) + 1):
+            variables += [Real(f"ess{j}_p_kw_{t}", -p_max, ETA_DISCHARGE * p_max) for t in range(T)]
+        for j in range(1, len(ESS_BUSES) + 1):
+            variables += [Real(f"ess{j}_q_kvar_{t}", 0.0, p_max) for t in range(T)]
+        for k, rating in enumerate(case.scenario.svg_kvar, start=1):
+            variables += [Real(f"svg{k}_q_kvar_{t}", -rating, rating) for t in range(T)]
+        instance = {"scenario": int(scenario), "ev": int(ev), "bus": int(bus)}
+        if profiles is not None:
+            instance["profiles"] = str(profiles)
+        super().__init__(VariableSpace(variables), **instance)
+        self.constraint_names = self._constraint_names(T)
+        self.n_con = len(self.constraint_names)
+        net = case.network
+        self._ess_index = np.array([net.index_of(b) for b in ESS_BUSES])
+        self._svg_index = np.array([net.index_of(b) for b in SVG_BUSES])
+        pv = np.zeros((T, net.n_bus))
+        for bus_pv, rating in zip(PV_BUSES, case.scenario.pv_kw):
+            pv[:, net.index_of(bus_pv)] += rating * case.pv_profile
+        self._fixed_kw = case.load_kw - pv
+        self._ev_kw = np.zeros((T, net.n_bus))
+        self._ev_kw[:, net.index_of(case.bus)] = case.ev_profile
+
+    @staticmethod
+    def _constraint_names(T: int) -> tuple[str, ...]:
+        names = ["power_flow_diverged (hours)"]
+        names += [f"vmin >= {V_MIN_PU} p.u. at hour {t} (p.u. below)" for t in range(T)]
+        names += [f"vmax <= {V_MAX_PU} p.u. at hour {t} (p.u. above)" for t in range(T)]
+        names += [f"|P| <= line limit at hour {t} (fraction above)" for t in range(T)]
+        for j in range(1, len(ESS_BUSES) + 1):
+            names += [f"ess{j} soc >= 0 (fraction of E below)", f"ess{j} soc <= 1 (fraction of E above)",
+                      f"ess{j} final soc >= {SOC_INITIAL} (fraction of E short)"]
+        return tuple(names)
+
+    def split(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Decoded variables (pop, n_var) -> S_EV (pop,), storage p and q (pop, n_ess, T), SVG q (pop, n_svg, T)."""
+        pop, T, n_ess = len(Z), self.case.periods, len(ESS_BUSES)
+        ess_p = Z[:, 1 : 1 + n_ess * T].reshape(pop, n_ess, T)
+        ess_q = Z[:, 1 + n_ess * T : 1 + 2 * n_ess * T].reshape(pop, n_ess, T)
+        svg_q = Z[:, 1 + 2 * n_ess * T :].reshape(pop, len(SVG_BUSES), T)
+        return Z[:, 0], ess_p, ess_q, svg_q
+
+    def _evaluate(self, Z):
+        case, net = self.case, self.case.network
+        s_ev, ess_p, ess_q, svg_q = self.split(Z)
+        pop, T = len(Z), case.periods
+        p = self._fixed_kw[None] + s_ev[:, None, None] * self._ev_kw[None]
+        q = np.broadcast_to(case.load_kvar, (pop, T, net.n_bus)).copy()
+        p[:, :, self._ess_index] -= ess_p.transpose(0, 2, 1)
+        q[:, :, self._ess_index] -= ess_q.transpose(0, 2, 1)
+        q[:, :, self._svg_index] -= svg_q.transpose(0, 2, 1)
+        res = solve_batch(net, p.reshape(pop * T, -1), q.reshape(pop * T, -1))
+        ok = res.converged.reshape(pop, T)
+        loss = np.where(ok, res.loss_kw.reshape(pop, T), DIVERGED_LOSS_KW)
+        vmin = np.where(ok, res.vmin_pu.reshape(pop, T), V_MIN_PU)
+        vmax = np.where(ok, res.vmax_pu.reshape(pop, T), V_MAX_PU)
+        flow = np.where(ok, np.abs(res.branch_flow_kva.real).max(axis=1).reshape(pop, T), 0.0)
+        soc = self.state_of_charge(ess_p)
+        G = np.concatenate([
+            (~ok).sum(axis=1, keepdims=True).astype(np.float64),
+            V_MIN_PU - vmin,
+            vmax - V_MAX_PU,
+            flow / case.scenario.line_limit_kw - 1.0,
+            -soc.min(axis=2),
+            soc.max(axis=2) - 1.0,
+            SOC_INITIAL - soc[:, :, -1],
+        ], axis=1)
+        loss_kwh = loss.sum(axis=1) * DT_H
+        F = W_LOSS * loss_kwh - W_CAPACITY * s_ev
+        return Evaluation(F=F[:, None], G=G, extras={"loss_kwh": loss_kwh, "vmin_pu": vmin.min(axis=1), "vmax_pu": vmax.max(axis=1)})
+
+    def state_of_charge(self, ess_p: np.ndarray) -> np.ndarray:
+        """SOC (fraction of E) at the start of every hour and the end of the day, shape (pop, n_ess, T + 1).
+
+        ``ess_p`` (pop, n_ess, T) is the net output (kW): discharge ``p / eta_dis`` when positive, charge ``-p`` otherwise.
+        """
+        stored = np.where(ess_p >= 0.0, -ess_p / ETA_DISCHARGE, -ess_p * ETA_CHARGE) * DT_H
+        soc = SOC_INITIAL + np.cumsum(stored, axis=2) / self.case.scenario.ess_kwh
+        return np.concatenate([np.full(ess_p.shape[:2] + (1,), SOC_INITIAL), soc], axis=2)
+
+    def encode_solution(self, result: HostingCapacityResult) -> np.ndarray:
+        """The variables (n_var,) of a cone-program solution, clipped to the box."""
+        devices = result.solution.devices
+        parts = [[result.capacity_kw]]
+        parts += [devices[f"ess{j}"]["p_kw"] for j in range(1, len(ESS_BUSES) + 1)]
+        parts += [devices[f"ess{j}"]["q_kvar"] for j in range(1, len(ESS_BUSES) + 1)]
+        parts += [devices[f"svg{k}"]["q_kvar"] for k in range(1, len(SVG_BUSES) + 1)]
+        return np.clip(np.concatenate(parts), self.xl, self.xu)
+
+    @cached_property
+    def exact_result(self) -> HostingCapacityResult:
+        """The cone program's solution of this instance (solved on first use)."""
+        return self.case.solve()
+
+    @cached_property
+    def known_optimum(self) -> KnownOptimum:
+        result = self.exact_result
+        if not result.solution.solved:
+            raise RuntimeError(f"hosting-capacity {self.instance}: the cone program returned {result.solution.status}")
+        return KnownOptimum(
+            value=result.solution.objective,
+            solution=self.encode_solution(result).tolist(),
+            method="SOCP relaxation of the branch-flow model (Clarabel)",
+            is_bound=not result.exact,
+            computed=date.today().isoformat(),
+        )

@@ -1,0 +1,124 @@
+"""Paper 000's hosting capacity: the cone program, its AC re-check, the metaheuristic instance and the CLI."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from optibench import get_problem
+from optibench.cli import main
+from optibench.constraints import violation
+from optibench.problems.hosting_capacity import PROFILES_FILE, HostingCapacityCase, load_profiles
+
+F_TOL_KW = 1e-3
+"""Metaheuristic objective at the convex solution vs the convex objective (kW): solver tolerance plus AC vs model loss."""
+
+
+@pytest.fixture(scope="module")
+def bus18():
+    """Scenario 1, EV type 1, at the far end of the main feeder."""
+    return HostingCapacityCase(1, 1, 18).solve()
+
+
+def test_capacity_is_ac_feasible_and_maximal(bus18):
+    check = bus18.solution.recheck
+    assert bus18.solution.status == "optimal"
+    assert 200.0 < bus18.capacity_kw < 1000.0
+    assert check.converged
+    assert check.voltage_violation_pu <= 1e-4
+    assert check.relaxation_gap < 1e-6
+    assert check.vmin_pu.min() == pytest.approx(0.95, abs=1e-4)  # the voltage floor is what limits it
+    case = bus18.case
+    assert case.solve(fixed_kw=1.01 * bus18.capacity_kw).solution.status == "infeasible"
+    assert case.solve(fixed_kw=0.99 * bus18.capacity_kw).solution.solved
+
+
+def test_relaxed_storage_binaries_are_not_used(bus18):
+    """The relaxation does not charge and discharge at once here, so it solves the mixed-integer model too."""
+    assert bus18.simultaneous_kw < 1e-2
+    assert bus18.exact
+
+
+def test_electrical_distance_and_ev_type_as_in_the_paper(bus18):
+    near = HostingCapacityCase(1, 1, 2).solve()
+    night = HostingCapacityCase(1, 2, 18).solve()
+    assert near.capacity_kw > 2 * bus18.capacity_kw
+    assert night.capacity_kw > bus18.capacity_kw  # type 2 charges when the residential load is low
+    # near the substation the 4 MW line limit binds, not the voltage
+    head_flow = near.solution.branch_p_kw[:, 0]
+    assert head_flow.max() == pytest.approx(4000.0, abs=1e-2)
+    assert near.solution.recheck.vmin_pu.min() > 0.95 + 1e-3
+
+
+def test_linear_model_needs_the_binaries():
+    """LinDistFlow has no losses to make wasting energy costly: relaxed storage then charges and discharges at once."""
+    case = HostingCapacityCase(1, 2, 33)
+    relaxed = case.solve("linear")
+    binary = case.solve("linear", binary=True)
+    assert relaxed.simultaneous_kw > 1.0
+    assert binary.simultaneous_kw == 0.0
+    assert binary.capacity_kw <= relaxed.capacity_kw + 1e-6
+    # without losses the linear model overstates the capacity and the AC re-check finds the voltage too low
+    assert relaxed.capacity_kw > case.solve().capacity_kw
+    assert relaxed.solution.recheck.voltage_violation_pu > 1e-3
+
+
+def test_metaheuristic_instance_at_the_convex_solution(bus18):
+    problem = get_problem("hosting-capacity", scenario=1, ev=1, bus=18)
+    optimum = problem.known_optimum
+    assert optimum.value == pytest.approx(bus18.solution.objective, abs=1e-9)
+    assert not optimum.is_bound
+    ev = problem.evaluate_values(np.asarray(optimum.solution)[None, :])
+    assert abs(ev.F[0, 0] - optimum.value) < F_TOL_KW
+    assert violation(ev.G)[0] < 1e-5
+    assert ev.extras["loss_kwh"][0] == pytest.approx(bus18.solution.recheck.loss_kwh, abs=1e-3)
+    # 2 % more EV load at the same set-points violates the voltage floor
+    z = np.asarray(optimum.solution).copy()
+    z[0] *= 1.02
+    assert violation(problem.evaluate_values(z[None, :]).G)[0] > 1e-4
+
+
+def test_metaheuristic_evaluation_is_one_batch_per_population():
+    problem = get_problem("hosting-capacity", scenario=3, ev=2, bus=25)
+    rng = np.random.default_rng(1)
+    X = rng.uniform(problem.xl, problem.xu, (5, problem.n_var))
+    together = problem.evaluate(X)
+    for i in range(5):
+        alone = problem.evaluate(X[i])
+        assert np.allclose(alone.F, together.F[i]) and np.allclose(alone.G, together.G[i])
+    assert problem.n_var == 1 + 4 * 24 * 2 + 2 * 24
+    assert problem.n_con == len(problem.constraint_names) == 1 + 3 * 24 + 3 * 4
+
+
+def test_storage_state_of_charge_in_the_metaheuristic_instance():
+    problem = get_problem("hosting-capacity", scenario=1, ev=1, bus=10)
+    _, ess_p, _, _ = problem.split(np.zeros((1, problem.n_var)))
+    ess_p[0, 0, :] = 100.0  # discharge 100 kW into the grid every hour: 100 / 0.95 kWh from the 400 kWh battery
+    soc = problem.state_of_charge(ess_p)
+    assert soc[0, 0, 1] == pytest.approx(0.5 - 100.0 / 0.95 / 400.0)
+    assert soc[0, 0, -1] < 0.0
+    ess_p[0, 1, :] = -50.0  # charge 50 kW: 47.5 kWh stored per hour
+    assert problem.state_of_charge(ess_p)[0, 1, 2] == pytest.approx(0.5 + 2 * 47.5 / 400.0)
+
+
+def test_profiles_are_replaceable(tmp_path):
+    table = load_profiles()
+    assert len(table) == 24 and table["ev_type1_pu"].max() == 1.0 and table["ev_type2_pu"].max() == 1.0
+    lighter = table.copy()
+    lighter["residential_load_pu"] *= 0.5
+    path = tmp_path / "lighter.csv"
+    lighter.to_csv(path, index=False)
+    base = HostingCapacityCase(1, 1, 18).solve().capacity_kw
+    assert HostingCapacityCase(1, 1, 18, profiles=str(path)).solve().capacity_kw > base + 100.0
+    pd.read_csv(PROFILES_FILE).drop(columns="pv_pu").to_csv(path, index=False)
+    with pytest.raises(ValueError, match="pv_pu"):
+        HostingCapacityCase(1, 1, 18, profiles=str(path))
+
+
+def test_cli_prints_capacity_status_time_and_recheck(capsys, bus18):
+    assert main(["exact", "hosting-capacity", "--instance", "scenario=1,ev=1,bus=18", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["capacity_kw"] == pytest.approx(bus18.capacity_kw, rel=1e-6)
+    assert out["status"] == "optimal" and out["solve_time_s"] > 0
+    assert out["ac_recheck"]["voltage_violation_pu"] <= 1e-4
+    assert main(["exact", "hosting-capacity", "--instance", "scenario=9"]) == 2
