@@ -16,8 +16,8 @@ the budget.
 * Seeding: pymoo's seed is drawn from the run's Generator. pymoo's CMA-ES
   samples from NumPy's global legacy random state, so every call into pymoo
   runs with the run's private copy of that state swapped in: a run neither
-  depends on nor changes the global state. (The swap is not thread-safe: run
-  pymoo algorithms in parallel processes, not threads.)
+  depends on nor changes the global state. The calls hold a lock, so runs in
+  threads of one process do not interfere either.
 * Constraints: pymoo is given one constraint per point, the total violation
   of :func:`optibench.constraints.violation`, so its feasibility-first
   comparisons (Deb 2000, pymoo's default) order solutions as optibench does.
@@ -32,6 +32,7 @@ registry loads.
 from __future__ import annotations
 
 import importlib
+import threading
 from contextlib import contextmanager
 
 import numpy as np
@@ -41,6 +42,7 @@ from optibench.optimizer import Optimizer
 from optibench.registry import register_algorithm
 
 SEED_BOUND = 2**31 - 1  # pymoo's CMA-ES hands the seed to numpy.random.seed
+_GLOBAL_STATE = threading.Lock()  # held while a run's copy of NumPy's global random state is swapped in
 
 
 def _box_view(problem, n_con: int):
@@ -92,13 +94,14 @@ class PymooAlgorithm(Optimizer):
     @contextmanager
     def _private_global_state(self):
         """Run pymoo with this run's copy of NumPy's global random state, then put the caller's back."""
-        outer = np.random.get_state()
-        np.random.set_state(self._global_state)
-        try:
-            yield
-        finally:
-            self._global_state = np.random.get_state()
-            np.random.set_state(outer)
+        with _GLOBAL_STATE:
+            outer = np.random.get_state()
+            np.random.set_state(self._global_state)
+            try:
+                yield
+            finally:
+                self._global_state = np.random.get_state()
+                np.random.set_state(outer)
 
     def ask(self) -> np.ndarray:
         while True:

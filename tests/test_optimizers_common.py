@@ -1,10 +1,12 @@
 """The contract every registered algorithm meets, the plugin example included.
 
 Budget never exceeded and spent exactly; same seed, same result to the bit
-(whatever ran before, and without touching NumPy's global random state);
-different seeds, different results; every asked point inside the box;
+(whatever ran before, in threads too, and without touching NumPy's global
+random state); different seeds, different results; the reported best is the
+point that was evaluated; every asked point inside the box;
 better than random search; constrained problems handled.
 """
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -82,6 +84,15 @@ def test_same_seed_same_result_different_seed_different_result(name):
     assert not np.array_equal(first.x_box, other.x_box)
     after = np.random.get_state()
     assert all(np.array_equal(a, b) for a, b in zip(global_state, after)), "a run changed NumPy's global random state"
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_runs_in_threads_equal_runs_alone(name):
+    problem = get_problem("rastrigin", dim=5)
+    alone = [run(name, problem, 1500, seed=s).history for s in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(lambda s: run(name, problem, 1500, seed=s).history, range(4)))
+    assert all(np.array_equal(a, b) for a, b in zip(alone, threaded))
 
 
 @pytest.mark.parametrize("name", ALGORITHMS)

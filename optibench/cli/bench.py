@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = {"kernel": "power flows per second beside pandapower and power-grid-model"}
+BENCHMARKS = {
+    "kernel": "power flows per second beside pandapower and power-grid-model",
+    "exact": "solve times of the cone programs of the hosting-capacity problem",
+}
 
 
 def add_parser(parser) -> None:

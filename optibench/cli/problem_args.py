@@ -1,7 +1,8 @@
 """Command-line arguments naming one problem instance: ``PROBLEM --instance KEY=VALUE,...``.
 
-Values are read as int, float, ``true``/``false``, ``none``, or text; a value
-with ``/`` is a list (``stations=3/2/28``).
+Values are read as int, float, ``true``/``false``, ``none``, or text; numbers
+joined by ``/`` are a list (``stations=3/2/28``), any other text with ``/``
+stays text (a file path).
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ def parse_instance(text: str) -> dict:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise ValueError(f"--instance: {item!r} is not KEY=VALUE")
-        instance[key.strip()] = [_value(v) for v in value.split("/")] if "/" in value else _value(value)
+        parts = [_value(v) for v in value.split("/")]
+        is_list = len(parts) > 1 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in parts)
+        instance[key.strip()] = parts if is_list else _value(value)
     return instance
 
 

@@ -214,7 +214,8 @@ class BranchFlowModel:
         except cp.error.SolverError as exc:
             if solver not in cp.installed_solvers():
                 raise cp.error.SolverError(
-                    f"solver {solver} is not installed (installed: {', '.join(cp.installed_solvers())})"
+                    f"solver {solver} is not installed (installed: {', '.join(cp.installed_solvers())}); "
+                    "SCIP, for mixed-integer cone programs, comes with the extra: pip install 'optibench[scip]'"
                 ) from exc
             raise
         wall = time.perf_counter() - start
@@ -245,11 +246,9 @@ class BranchFlowModel:
 
     def _network_constraints(self) -> list:
         """Power balance, voltage drop, the current cone and the limits, for every branch and period."""
-        net, T = self.network, self.periods
+        net = self.network
         r, x = net.r_pu[self.child], net.x_pu[self.child]
-        position = np.empty(net.n_bus, dtype=np.int64)
-        position[self.child] = np.arange(net.n_bus - 1)
-        downstream = self._downstream_matrix(position)
+        downstream = self._downstream_matrix()
         inject_p, inject_q = self._injections()
         demand_p = self.load_kw.T[self.child] / self.s_base_kva - inject_p[self.child]
         demand_q = self.load_kvar.T[self.child] / self.s_base_kva - inject_q[self.child]
@@ -281,8 +280,10 @@ class BranchFlowModel:
         """A (n_bus-1, T) branch expression as a vector, row after row (one cone per entry)."""
         return cp.reshape(expr, (expr.size,), order="C")
 
-    def _downstream_matrix(self, position: np.ndarray) -> sp.csr_matrix:
+    def _downstream_matrix(self) -> sp.csr_matrix:
         """D (n_bus-1, n_bus-1): D[k, c] = 1 where branch c leaves the bus that branch k feeds."""
+        position = np.empty(self.network.n_bus, dtype=np.int64)
+        position[self.child] = np.arange(self.network.n_bus - 1)
         rows = position[self.upstream[self.upstream != self.network.slack]]
         cols = np.flatnonzero(self.upstream != self.network.slack)
         m = self.network.n_bus - 1
