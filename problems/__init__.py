@@ -1,2 +1,2 @@
 """Built-in problem families (installed as ``optibench.problems``); importing registers them."""
-from . import hosting_capacity, placement, sanity  # noqa: F401
+from . import ev_scheduling, hosting_capacity, placement, sanity, sop_operation, station_siting  # noqa: F401

@@ -1,8 +1,8 @@
 """Shared machinery of problems whose fitness is a power flow of one feeder.
 
-A :class:`FeederProblem` adds per-candidate injections to the base loads,
-solves the whole population with one ``solve_batch`` call and turns the
-results into objective and constraint columns:
+A :class:`FeederProblem` adds per-candidate injections to the base loads
+(``injections(Z)``), solves the whole population with one ``solve_batch``
+call and turns the results into objective and constraint columns:
 
 * ``power_flow_diverged``: 1 where the sweep found no solution (voltage
   collapse), else 0, so a collapsing candidate is infeasible under any
@@ -61,6 +61,15 @@ class FeederProblem(Problem):
         lookup = np.full(int(self.network.bus_ids.max()) + 1, -1, dtype=np.int64)
         lookup[self.network.bus_ids] = np.arange(self.network.n_bus)
         return lookup[np.asarray(buses, dtype=np.int64)]
+
+    def injections(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Net loads of decoded solutions ``Z`` (pop, n_var): two arrays (pop, n_bus), kW and kvar."""
+        raise NotImplementedError
+
+    def voltage_profile(self, z) -> np.ndarray:
+        """Voltage magnitudes (p.u.) of one decoded solution, shape (n_bus,), network bus order."""
+        p, q = self.injections(np.asarray(z, dtype=np.float64)[None, :])
+        return solve_batch(self.network, p, q).vm_pu[0]
 
     def power_flow(self, p_kw: np.ndarray, q_kvar: np.ndarray):
         """Solve every candidate's injections; returns (result, G (pop, n_con), loss_kw (pop,))."""

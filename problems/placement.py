@@ -113,14 +113,16 @@ class EvcsPlacement(FeederProblem):
         self.space = VariableSpace([Distinct("stations", len(self.levels), self.candidate_buses())])
         self.known_optimum = lookup(self.name, instance)
 
-    def _evaluate(self, Z):
-        pop = len(Z)
-        p, q = self.base_injections(pop)
-        rows = np.arange(pop)[:, None]
+    def injections(self, Z):
+        p, q = self.base_injections(len(Z))
+        rows = np.arange(len(Z))[:, None]
         at = self.bus_index(Z)
         p[rows, at] += self.station_kw
         q[rows, at] += self.station_kw * self.q_ratio
-        res, G, loss = self.power_flow(p, q)
+        return p, q
+
+    def _evaluate(self, Z):
+        res, G, loss = self.power_flow(*self.injections(Z))
         return Evaluation(F=loss[:, None], G=G, extras=self.diagnostics(res))
 
     def report(self, z) -> dict:
@@ -202,20 +204,23 @@ class ResPlacement(FeederProblem):
         self.stations = None if stations is None else np.asarray(stations, dtype=np.float64)
         self.known_optimum = lookup(self.name, instance)
 
-    def _split(self, Z):
+    def split(self, Z):
+        """Decoded solutions (pop, n_var) -> station buses (pop, k), unit buses (pop, units), unit kW (pop, units)."""
         k = len(self.levels) if self.joint else 0
         stations = Z[:, :k] if self.joint else np.broadcast_to(self.stations, (len(Z), len(self.stations)))
         return stations, Z[:, k:k + self.units], Z[:, k + self.units:]
 
-    def _evaluate(self, Z):
-        pop = len(Z)
-        stations, res_buses, res_kw = self._split(Z)
-        p, q = self.base_injections(pop)
-        rows = np.arange(pop)[:, None]
+    def injections(self, Z):
+        stations, res_buses, res_kw = self.split(Z)
+        p, q = self.base_injections(len(Z))
+        rows = np.arange(len(Z))[:, None]
         p[rows, self.bus_index(stations)] += self.station_kw
         np.add.at(p, (np.repeat(rows, self.units, axis=1), self.bus_index(res_buses)), -res_kw)
-        res, G, _ = self.power_flow(p, q)
-        return Evaluation(F=res_kw.sum(axis=1)[:, None], G=G, extras=self.diagnostics(res))
+        return p, q
+
+    def _evaluate(self, Z):
+        res, G, _ = self.power_flow(*self.injections(Z))
+        return Evaluation(F=self.split(Z)[2].sum(axis=1)[:, None], G=G, extras=self.diagnostics(res))
 
     def parse_solution(self, text: str) -> np.ndarray:
         """``"bus:kW,..."`` for the units; with ``joint``, station buses first, then ``;`` and the pairs."""
@@ -228,7 +233,7 @@ class ResPlacement(FeederProblem):
 
     def report(self, z) -> dict:
         out = super().report(z)
-        stations, res_buses, res_kw = self._split(np.asarray(z, dtype=np.float64)[None, :])
+        stations, res_buses, res_kw = self.split(np.asarray(z, dtype=np.float64)[None, :])
         out["stations"] = [{"level": int(lv), "bus": int(b), "kw": float(kw)}
                            for lv, b, kw in zip(self.levels, stations[0], self.station_kw)]
         out["renewables"] = [{"bus": int(b), "kw": float(kw)} for b, kw in zip(res_buses[0], res_kw[0])]
@@ -260,12 +265,14 @@ class DgPlacement(FeederProblem):
         )
         self.known_optimum = lookup(self.name, instance)
 
-    def _evaluate(self, Z):
-        pop = len(Z)
-        p, q = self.base_injections(pop)
-        rows = np.repeat(np.arange(pop)[:, None], self.units, axis=1)
+    def injections(self, Z):
+        p, q = self.base_injections(len(Z))
+        rows = np.repeat(np.arange(len(Z))[:, None], self.units, axis=1)
         np.add.at(p, (rows, self.bus_index(Z[:, :self.units])), -Z[:, self.units:])
-        res, G, loss = self.power_flow(p, q)
+        return p, q
+
+    def _evaluate(self, Z):
+        res, G, loss = self.power_flow(*self.injections(Z))
         return Evaluation(F=loss[:, None], G=G, extras=self.diagnostics(res))
 
     def parse_solution(self, text: str) -> np.ndarray:

@@ -77,10 +77,10 @@ def measure(system: str, batch: int, references: bool = True) -> dict:
 
     from optibench.benchmarking.references import PandapowerCase, PgmCase
 
-    check_rows = min(batch, 3)
+    pp_rows = min(batch, max(1, int(20_000 / net.n_bus)))
+    check_rows = min(pp_rows, 3)
     v_ours = ours.v[:check_rows] if store else solve_batch(net, p[:check_rows], q[:check_rows]).v
     pp_case = PandapowerCase(net, tolerance_mva=1e-9)
-    pp_rows = min(batch, max(1, int(20_000 / net.n_bus)))
     pp_case.solve(p[0], q[0])  # first call compiles pandapower's own kernels
     start = time.perf_counter()
     v_pp = np.array([pp_case.solve(p[k], q[k])[0] for k in range(pp_rows)])

@@ -21,6 +21,7 @@ COMMANDS = {
     "run": "Run an experiment file: every run stored, then the report and figures.",
     "report": "Tables and statistical tests of a results folder.",
     "plot": "Convergence and final-value figures of a results folder.",
+    "stability": "Voltage stability reserve K_U and power reserve K_P of a network by load continuation.",
 }
 
 

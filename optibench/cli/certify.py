@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime
-import json
 import sys
 import time
 
+from .output import print_result
 from .problem_args import add_problem_arguments, build_problem
 
 
@@ -34,9 +34,5 @@ def run(args) -> int:
         store(problem.name, problem.instance, optimum)
     out = {"problem": problem.name, "instance": problem.instance, **vars(optimum),
            "power_flows": flows, "time_s": seconds, "stored": args.store}
-    if args.json:
-        print(json.dumps(out, indent=2))
-    else:
-        for key, value in out.items():
-            print(f"{key:<12} {value}")
+    print_result(out, args.json, key_width=12)
     return 0

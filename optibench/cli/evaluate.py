@@ -1,9 +1,9 @@
 """``optibench evaluate PROBLEM --instance ... --x "..."``: check one solution by hand."""
 from __future__ import annotations
 
-import json
 import sys
 
+from .output import print_result
 from .problem_args import add_problem_arguments, build_problem
 
 
@@ -21,9 +21,5 @@ def run(args) -> int:
         print(f"optibench evaluate: {exc}", file=sys.stderr)
         return 2
     report = {"problem": problem.name, "instance": problem.instance, **report}
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        for key, value in report.items():
-            print(f"{key:<22} {value}")
+    print_result(report, args.json, key_width=22)
     return 0

@@ -14,6 +14,8 @@ from .problem_args import parse_instance
 
 SOLVERS = {
     "hosting-capacity": "optibench.problems.hosting_capacity:solve_exact",
+    "sop-operation": "optibench.problems.sop_operation:solve_exact",
+    "sop-siting": "optibench.problems.sop_siting:solve_exact",
 }
 
 

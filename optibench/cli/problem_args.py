@@ -2,7 +2,8 @@
 
 Values are read as int, float, ``true``/``false``, ``none``, or text; numbers
 joined by ``/`` are a list (``stations=3/2/28``), any other text with ``/``
-stays text (a file path).
+stays text (a file path). An item without ``=`` continues the value before
+it, so ``ties=8-21,9-15`` is ``{"ties": "8-21,9-15"}``.
 """
 from __future__ import annotations
 
@@ -14,14 +15,20 @@ def add_problem_arguments(parser) -> None:
 
 def parse_instance(text: str) -> dict:
     """``"case=1,network=ieee69"`` -> ``{"case": 1, "network": "ieee69"}``."""
-    instance = {}
+    items: list[list[str]] = []
     for item in filter(None, (part.strip() for part in text.split(","))):
         key, sep, value = item.partition("=")
-        if not sep or not key:
+        if sep and key:
+            items.append([key.strip(), value])
+        elif not sep and items:  # "ties=8-21,9-15": an item without '=' continues the value before it
+            items[-1][1] += "," + item
+        else:
             raise ValueError(f"--instance: {item!r} is not KEY=VALUE")
+    instance = {}
+    for key, value in items:
         parts = [_value(v) for v in value.split("/")]
         is_list = len(parts) > 1 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in parts)
-        instance[key.strip()] = parts if is_list else _value(value)
+        instance[key] = parts if is_list else _value(value)
     return instance
 
 

@@ -8,6 +8,7 @@ its injections by the AC power flow.
 from .devices import Device, PhotovoltaicUnit, ScaledLoad, StaticVarGenerator, Storage
 from .model import BranchFlowModel, Solution
 from .recheck import ACRecheck, ac_recheck
+from .sop import SoftOpenPoint
 
 __all__ = [
     "ACRecheck",
@@ -15,6 +16,7 @@ __all__ = [
     "Device",
     "PhotovoltaicUnit",
     "ScaledLoad",
+    "SoftOpenPoint",
     "Solution",
     "StaticVarGenerator",
     "Storage",

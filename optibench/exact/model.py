@@ -47,6 +47,21 @@ POLYGON_SIDES = 16
 """Sides of the regular polygon inscribed in the apparent-power circle of the linear model."""
 
 
+def magnitude_at_most(p, q, bound, cone: bool) -> list:
+    """Constraints ``sqrt(p^2 + q^2) <= bound`` elementwise (cvxpy expressions of one shape).
+
+    ``cone=True`` gives second-order cones (1-D ``p, q``, shape (T,));
+    ``cone=False`` the regular polygon of :data:`POLYGON_SIDES` sides
+    inscribed in the circle, for LP / MILP solvers: every point stays inside
+    the circle, and ``bound`` is over-read by at most a factor ``1 / cos(pi / sides)``.
+    """
+    if cone:
+        return [cp.SOC(bound, cp.vstack([p, q]), axis=0)]
+    apothem = math.cos(math.pi / POLYGON_SIDES)
+    angles = 2.0 * np.pi * np.arange(POLYGON_SIDES) / POLYGON_SIDES
+    return [math.cos(a) * p + math.sin(a) * q <= apothem * bound for a in angles]
+
+
 @dataclass(frozen=True, eq=False)
 class Solution:
     """A solved branch-flow model; arrays are ``(T, ...)`` with buses in network bus order.
@@ -296,9 +311,7 @@ class BranchFlowModel:
         if self.relaxation == "socp":
             bound = np.broadcast_to(limit, self.P.shape).reshape(-1)
             return [cp.SOC(bound, cp.vstack([self._flat(self.P), self._flat(self.Q)]), axis=0)]
-        angles = 2.0 * np.pi * np.arange(POLYGON_SIDES) / POLYGON_SIDES
-        apothem = limit * math.cos(math.pi / POLYGON_SIDES)
-        return [math.cos(a) * self.P + math.sin(a) * self.Q <= apothem for a in angles]
+        return magnitude_at_most(self.P, self.Q, limit, cone=False)
 
     def _solution(self, problem: cp.Problem, solver: str, solve_time: float, wall: float, recheck: bool) -> Solution:
         s_base, n, T = self.s_base_kva, self.network.n_bus, self.periods
