@@ -4,8 +4,8 @@
   inter-quartile band against evaluations, one panel per problem instance.
 * :func:`final_values_plot`: box plot with every run's final value as a
   dot, per algorithm, one panel per problem instance.
-* :func:`voltage_profile_plot`: bus voltage magnitudes of a solution against
-  the base case, for power-flow problems.
+* :func:`voltage_profile_plot`: bus voltage magnitudes of several operating
+  points (base case, best solutions), for power-flow problems.
 """
 from __future__ import annotations
 
@@ -78,33 +78,37 @@ def final_values_plot(results: pd.DataFrame, stem: str | Path) -> list[Path]:
 
 
 def voltage_profile_plot(
-    v_base,
-    v_best,
+    panels: dict,
     stem: str | Path,
     *,
     buses=None,
-    limits: tuple[float, float] = (0.95, 1.05),
-    labels: tuple[str, str] = ("base case", "best solution"),
+    limits=(0.95, 1.05),
     title: str = "Voltage profile",
 ) -> list[Path]:
-    """Voltage magnitudes of two operating points per bus, with the voltage limits.
+    """Voltage magnitudes per bus of several operating points, with the voltage limits.
 
     Args:
-        v_base, v_best: voltage magnitudes (p.u.), shape (n_bus,), in the order of ``buses``.
+        panels: ``{label: magnitudes}`` for one panel, or ``{panel title:
+            {label: magnitudes}}`` for several side by side; magnitudes in
+            p.u., shape (n_bus,), in the order of ``buses``.
         stem: output path without extension.
         buses: 1-based bus numbers, shape (n_bus,); default 1..n_bus.
-        limits: lower and upper voltage limits (p.u.), drawn as dashed lines.
+        limits: voltage limits (p.u.) drawn as dashed lines.
     """
-    v_base, v_best = np.asarray(v_base, dtype=np.float64), np.asarray(v_best, dtype=np.float64)
-    buses = np.arange(1, len(v_base) + 1) if buses is None else np.asarray(buses)
+    if not isinstance(next(iter(panels.values())), dict):
+        panels = {"": panels}
     sns.set_theme(style="whitegrid")
-    fig, ax = plt.subplots(figsize=(7, 3.8))
-    ax.plot(buses, v_base, "o-", ms=3, label=labels[0])
-    ax.plot(buses, v_best, "s-", ms=3, label=labels[1])
-    for limit in limits:
-        ax.axhline(limit, color="grey", ls="--", lw=1)
-    ax.set(title=title, xlabel="bus", ylabel="voltage (p.u.)")
-    ax.legend()
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4.0), sharey=True, squeeze=False)
+    for ax, (panel, profiles) in zip(axes[0], panels.items()):
+        for (label, v), marker in zip(profiles.items(), "os^vDx"):
+            v = np.asarray(v, dtype=np.float64)
+            x = np.arange(1, len(v) + 1) if buses is None else np.asarray(buses)
+            ax.plot(x, v, marker + "-", ms=2.5, lw=1, label=label)
+        for limit in limits:
+            ax.axhline(limit, color="grey", ls="--", lw=0.8)
+        ax.set(title=panel, xlabel="bus", ylabel="voltage (p.u.)")
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
     return _save(fig, stem)
 
 

@@ -1,21 +1,34 @@
 """Registry of problems and algorithms, built-in and third-party.
 
-Built-in modules register with the decorators below. A third-party package
-registers through an entry point in its own ``pyproject.toml``::
+Built-in modules register with the decorators below; the packages
+``optibench.problems`` and ``optibench.algorithms`` list their names in
+``BUILTIN`` (name -> ``"module:Class"``) so that a family's module, and the
+libraries it needs (cvxpy for the exact baselines, say), is imported only
+when that family is used: a worker process running EO on a placement
+problem never loads the cone-program code.
+
+A third-party package registers through an entry point in its own
+``pyproject.toml``::
 
     [project.entry-points."optibench.algorithms"]
     my-pso = "my_package.pso:MyPSO"
 
 (and likewise the group ``optibench.problems``); the entry point's name is
-the registry name and its object the class (or factory) to call.
+the registry name and its object the class (or factory) to call. Entry
+points are loaded on first use as well; one that fails to load is skipped
+with a warning naming it, so a broken plug-in cannot break the built-ins.
 """
 from __future__ import annotations
 
+import importlib
 import warnings
 from importlib.metadata import entry_points
 
-_REGISTRY: dict[str, dict[str, object]] = {"problems": {}, "algorithms": {}}
-_loaded = False
+KINDS = ("problems", "algorithms")
+_REGISTRY: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
+_PENDING: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
+"""Names known but not imported yet: a ``"module:attr"`` string or an entry point."""
+_listed = False
 
 
 def register_problem(name: str):
@@ -31,6 +44,7 @@ def register_algorithm(name: str):
 def _register(kind: str, name: str):
     def decorator(obj):
         _REGISTRY[kind][name] = obj
+        _PENDING[kind].pop(name, None)
         if isinstance(obj, type):
             obj.name = name
         return obj
@@ -38,35 +52,53 @@ def _register(kind: str, name: str):
     return decorator
 
 
-def _load_all() -> None:
-    """Import the built-in families and the installed plugins once."""
-    global _loaded
-    if _loaded:
+def _list_all() -> None:
+    """Collect the built-in names and the installed plug-ins' entry points, importing none of them."""
+    global _listed
+    if _listed:
         return
-    _loaded = True
-    import optibench.algorithms  # noqa: F401  (registers built-ins)
-    import optibench.problems  # noqa: F401
-
-    for kind in ("problems", "algorithms"):
+    _listed = True
+    for kind in KINDS:
+        builtin = importlib.import_module(f"optibench.{kind}").BUILTIN
+        for name, target in builtin.items():
+            _PENDING[kind].setdefault(name, target)
         for ep in entry_points(group=f"optibench.{kind}"):
-            if ep.name in _REGISTRY[kind]:
-                continue
-            try:
-                obj = ep.load()
-            except Exception as exc:  # a broken plugin must not take the built-ins down with it
-                warnings.warn(f"optibench: plugin {ep.name!r} ({ep.value}, group optibench.{kind}) "
-                              f"could not be loaded and is skipped: {exc}", stacklevel=2)
-                continue
-            _register(kind, ep.name)(obj)
+            if ep.name not in _REGISTRY[kind]:
+                _PENDING[kind].setdefault(ep.name, ep)
+
+
+def _resolve(kind: str, name: str):
+    """Import a pending entry; None (with a warning) for a plug-in that fails to load."""
+    target = _PENDING[kind][name]
+    if isinstance(target, str):
+        module, _, attr = target.partition(":")
+        obj = getattr(importlib.import_module(module), attr)
+    else:
+        try:
+            obj = target.load()
+        except Exception as exc:  # a broken plug-in must not take the built-ins down with it
+            warnings.warn(f"optibench: plugin {name!r} ({target.value}, group optibench.{kind}) "
+                          f"could not be loaded and is skipped: {exc}", stacklevel=3)
+            _PENDING[kind].pop(name)
+            return None
+    return _register(kind, name)(obj)
 
 
 def _lookup(kind: str, name: str):
-    _load_all()
-    try:
+    _list_all()
+    if name in _REGISTRY[kind]:
         return _REGISTRY[kind][name]
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY[kind]))
-        raise KeyError(f"unknown {kind[:-1]} {name!r}; registered {kind}: {known}") from None
+    if name in _PENDING[kind]:
+        obj = _resolve(kind, name)
+        if obj is not None:
+            return obj
+    known = ", ".join(_names(kind))
+    raise KeyError(f"unknown {kind[:-1]} {name!r}; registered {kind}: {known}")
+
+
+def _names(kind: str) -> list[str]:
+    _list_all()
+    return sorted(set(_REGISTRY[kind]) | set(_PENDING[kind]))
 
 
 def get_problem(name: str, **instance):
@@ -80,13 +112,13 @@ def get_algorithm(name: str, **params):
 
 
 def problem_names() -> list[str]:
-    _load_all()
-    return sorted(_REGISTRY["problems"])
+    """Every registered problem family, built-in and plug-in (none is imported)."""
+    return _names("problems")
 
 
 def algorithm_names() -> list[str]:
-    _load_all()
-    return sorted(_REGISTRY["algorithms"])
+    """Every registered algorithm, built-in and plug-in (none is imported)."""
+    return _names("algorithms")
 
 
 def registered(kind: str, name: str):

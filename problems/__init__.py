@@ -1,2 +1,21 @@
-"""Built-in problem families (installed as ``optibench.problems``); importing registers them."""
-from . import ev_scheduling, hosting_capacity, placement, sanity, sop_operation, station_siting  # noqa: F401
+"""Built-in problem families (installed as ``optibench.problems``).
+
+Each module is imported only when one of its problems is asked for (see
+:mod:`optibench.registry`); a new family adds its names here.
+"""
+BUILTIN = {
+    "sphere": "optibench.problems.sanity:Sphere",
+    "rastrigin": "optibench.problems.sanity:Rastrigin",
+    "rosenbrock": "optibench.problems.sanity:Rosenbrock",
+    "ackley": "optibench.problems.sanity:Ackley",
+    "g06": "optibench.problems.sanity:G06",
+    "zdt1": "optibench.problems.sanity:ZDT1",
+    "evcs-placement": "optibench.problems.placement:EvcsPlacement",
+    "res-placement": "optibench.problems.placement:ResPlacement",
+    "dg-placement": "optibench.problems.placement:DgPlacement",
+    "hosting-capacity": "optibench.problems.hosting_capacity:HostingCapacity",
+    "sop-operation": "optibench.problems.sop_operation:SopOperation",
+    "ev-load-levelling": "optibench.problems.ev_scheduling:EvLoadLevelling",
+    "ev-res-support": "optibench.problems.ev_scheduling:EvResSupport",
+    "ev-station-siting": "optibench.problems.station_siting:EvStationSiting",
+}

@@ -192,5 +192,6 @@ def test_figures_render(folder, tmp_path):
     assert sorted(p.name for p in paths) == ["convergence.png", "convergence.svg", "final_values.png", "final_values.svg"]
     assert all(p.stat().st_size > 10_000 for p in paths)
     v_base = np.linspace(1.0, 0.91, 33)
-    files = voltage_profile_plot(v_base, np.minimum(v_base + 0.04, 1.0), tmp_path / "voltage")
+    files = voltage_profile_plot({"case 1": {"base": v_base, "best": np.minimum(v_base + 0.04, 1.0)},
+                                  "case 2": {"base": v_base}}, tmp_path / "voltage")
     assert [f.suffix for f in files] == [".png", ".svg"] and all(f.stat().st_size > 10_000 for f in files)

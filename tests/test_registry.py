@@ -1,0 +1,31 @@
+"""The registry: built-in names resolve to the classes that carry them, lazily."""
+import subprocess
+import sys
+
+import pytest
+
+import optibench
+from optibench.algorithms import BUILTIN as BUILTIN_ALGORITHMS
+from optibench.problems import BUILTIN as BUILTIN_PROBLEMS
+from optibench.registry import registered
+
+
+@pytest.mark.parametrize("kind, builtin", [("problems", BUILTIN_PROBLEMS), ("algorithms", BUILTIN_ALGORITHMS)])
+def test_every_builtin_name_resolves_to_its_class(kind, builtin):
+    for name in builtin:
+        assert registered(kind, name).name == name
+
+
+def test_a_family_imports_only_its_own_module():
+    code = (
+        "import sys, optibench; optibench.get_problem('evcs-placement', case=1); optibench.get_algorithm('eo');"
+        "print(' '.join(m for m in ('cvxpy', 'optibench.problems.hosting_capacity', 'pymoo') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_unknown_names_list_the_registered_ones():
+    with pytest.raises(KeyError, match=r"unknown problem 'evcs'.*evcs-placement"):
+        optibench.get_problem("evcs")
+    assert {"eo", "wso", "ga", "plain-pso"} <= set(optibench.algorithm_names())
