@@ -10,11 +10,16 @@ as ``optibench evaluate --x`` takes it.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
+
+import numpy as np
 
 from .problem import KnownOptimum
 
 STORE = Path(__file__).parent / "data" / "known_optima.json"
+CONE_METHOD = "SOCP relaxation of the branch-flow model (Clarabel)"
+"""The method named by optima taken from the cone program."""
 
 
 def instance_key(instance: dict) -> str:
@@ -55,3 +60,27 @@ def store(problem: str, instance: dict, optimum: KnownOptimum) -> None:
     tmp = STORE.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     tmp.replace(STORE)
+
+
+def exact_optimum(problem, summary: dict, solution, method: str, is_bound: bool) -> KnownOptimum:
+    """The known optimum that an exact method's solution gives ``problem`` (computed today).
+
+    Args:
+        problem: the :class:`~optibench.problem.Problem` instance it belongs to.
+        summary: the exact solve's ``status`` and ``objective`` (as in
+            :meth:`optibench.exact.model.Solution.summary`); a status other
+            than optimal raises.
+        solution: a callable returning the solution in the problem's own
+            terms, shape (n_var,); called only when solved, clipped to the box.
+        method: how it was solved (e.g. ``"SOCP relaxation of the branch-flow model (Clarabel)"``).
+        is_bound: the value is only a bound (a relaxation that is not exact).
+    """
+    if summary["status"] not in ("optimal", "optimal_inaccurate"):
+        raise RuntimeError(f"{problem.name} {problem.instance}: {method} returned {summary['status']}")
+    return KnownOptimum(
+        value=summary["objective"],
+        solution=np.clip(np.ravel(solution()), problem.xl, problem.xu).tolist(),
+        method=method,
+        is_bound=is_bound,
+        computed=date.today().isoformat(),
+    )

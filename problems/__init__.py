@@ -15,7 +15,9 @@ BUILTIN = {
     "dg-placement": "optibench.problems.placement:DgPlacement",
     "hosting-capacity": "optibench.problems.hosting_capacity:HostingCapacity",
     "sop-operation": "optibench.problems.sop_operation:SopOperation",
+    "sop-siting": "optibench.problems.sop_siting_search:SopSiting",
     "ev-load-levelling": "optibench.problems.ev_scheduling:EvLoadLevelling",
     "ev-res-support": "optibench.problems.ev_scheduling:EvResSupport",
+    "ev-res-network": "optibench.problems.ev_res_network:EvResNetwork",
     "ev-station-siting": "optibench.problems.station_siting:EvStationSiting",
 }

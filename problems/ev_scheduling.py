@@ -97,26 +97,33 @@ class EvScheduling(Problem):
     def certify(self):
         """Exact optimum of the convex QP ``min ||offset + M x||^2``, ``x >= 0``, ``sum x = 1`` (Clarabel).
 
-        The returned value is the objective at the returned solution (clipped
-        at 0 and renormalised). Returns (KnownOptimum fields as a dict, 0 power flows).
+        Returns (KnownOptimum fields as a dict, 0 power flows).
         """
-        import cvxpy as cp
+        return self.certificate(simplex_least_squares(self.offset, self.matrix), "convex QP"), 0
 
-        x = cp.Variable(self.n_var, nonneg=True)
-        qp = cp.Problem(cp.Minimize(cp.sum_squares(self.offset + self.matrix @ x)), [cp.sum(x) == 1])
-        qp.solve(solver=cp.CLARABEL, tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
-        if qp.status != cp.OPTIMAL:
-            raise ValueError(f"{self.name}: QP status {qp.status}")
-        z = np.maximum(x.value, 0.0)
-        z /= z.sum()
+    def certificate(self, z: np.ndarray, method: str) -> dict:
+        """KnownOptimum fields of the simplex point ``z`` (2 n_d,): its objective and its duality gap in the method text."""
         value = float(self._evaluate(z[None, :]).F[0, 0])
-        gap = frank_wolfe_gap(self, z)
-        method = f"convex QP (cvxpy + Clarabel); duality gap {gap:.1e}"
-        return dict(value=value, solution=",".join(f"{v:.12g}" for v in z), method=method), 0
+        method = f"{method} (cvxpy + Clarabel); duality gap {frank_wolfe_gap(self, z):.1e}"
+        return dict(value=value, solution=",".join(f"{v:.12g}" for v in z), method=method)
 
     def gradient(self, z: np.ndarray) -> np.ndarray:
         """Gradient of the objective at a simplex point ``z`` (2 n_d,)."""
         return 2.0 * self.matrix.T @ (self.offset + self.matrix @ z)
+
+
+def simplex_least_squares(offset: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """``argmin ||offset + matrix x||^2`` over ``x >= 0``, ``sum x = 1`` (cvxpy + Clarabel), clipped at 0 and
+    renormalised. Shapes: offset (m,), matrix (m, k); returns (k,)."""
+    import cvxpy as cp
+
+    x = cp.Variable(matrix.shape[1], nonneg=True)
+    qp = cp.Problem(cp.Minimize(cp.sum_squares(offset + matrix @ x)), [cp.sum(x) == 1])
+    qp.solve(solver=cp.CLARABEL, tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
+    if qp.status != cp.OPTIMAL:
+        raise ValueError(f"QP status {qp.status}")
+    z = np.maximum(x.value, 0.0)
+    return z / z.sum()
 
 
 def frank_wolfe_gap(problem: EvScheduling, z: np.ndarray) -> float:

@@ -63,7 +63,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
@@ -74,6 +73,7 @@ import pandas as pd
 
 from optibench.exact import BranchFlowModel, PhotovoltaicUnit, ScaledLoad, Solution, StaticVarGenerator, Storage
 from optibench.exact.sweep import solve_many
+from optibench.known_optima import CONE_METHOD, exact_optimum
 from optibench.network import Network, load_network
 from optibench.powerflow import solve_batch
 from optibench.problem import Evaluation, KnownOptimum, Problem
@@ -357,13 +357,13 @@ class HostingCapacity(Problem):
         return np.concatenate([np.full(ess_p.shape[:2] + (1,), SOC_INITIAL), soc], axis=2)
 
     def encode_solution(self, result: HostingCapacityResult) -> np.ndarray:
-        """The variables (n_var,) of a cone-program solution, clipped to the box."""
+        """The variables (n_var,) of a cone-program solution."""
         devices = result.solution.devices
         parts = [[result.capacity_kw]]
         parts += [devices[f"ess{j}"]["p_kw"] for j in range(1, len(ESS_BUSES) + 1)]
         parts += [devices[f"ess{j}"]["q_kvar"] for j in range(1, len(ESS_BUSES) + 1)]
         parts += [devices[f"svg{k}"]["q_kvar"] for k in range(1, len(SVG_BUSES) + 1)]
-        return np.clip(np.concatenate(parts), self.xl, self.xu)
+        return np.concatenate(parts)
 
     @cached_property
     def exact_result(self) -> HostingCapacityResult:
@@ -373,12 +373,5 @@ class HostingCapacity(Problem):
     @cached_property
     def known_optimum(self) -> KnownOptimum:
         result = self.exact_result
-        if not result.solution.solved:
-            raise RuntimeError(f"hosting-capacity {self.instance}: the cone program returned {result.solution.status}")
-        return KnownOptimum(
-            value=result.solution.objective,
-            solution=self.encode_solution(result).tolist(),
-            method="SOCP relaxation of the branch-flow model (Clarabel)",
-            is_bound=not result.exact,
-            computed=date.today().isoformat(),
-        )
+        return exact_optimum(self, result.solution.summary(), lambda: self.encode_solution(result),
+                             CONE_METHOD, is_bound=not result.exact)

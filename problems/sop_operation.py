@@ -34,13 +34,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 
 import cvxpy as cp
 import numpy as np
 
 from optibench.exact import BranchFlowModel, SoftOpenPoint, Solution
+from optibench.known_optima import CONE_METHOD, exact_optimum
 from optibench.network import Network, load_network
 from optibench.problem import Evaluation, KnownOptimum
 from optibench.problems.feeder import FeederProblem
@@ -242,13 +242,8 @@ class SopOperation(FeederProblem):
     @cached_property
     def known_optimum(self) -> KnownOptimum:
         result = self.exact_result
-        if not result.solution.solved:
-            raise RuntimeError(f"sop-operation {self.instance}: the cone program returned {result.solution.status}")
-        solution = [[row["p_i_kw"], row["q_i_kvar"], row["q_j_kvar"]] for row in result.set_points()]
-        return KnownOptimum(
-            value=result.solution.objective,
-            solution=np.clip(np.ravel(solution), self.xl, self.xu).tolist(),
-            method="SOCP relaxation of the branch-flow model (Clarabel)",
-            is_bound=not result.exact,
-            computed=date.today().isoformat(),
-        )
+
+        def set_points():
+            return [[row["p_i_kw"], row["q_i_kvar"], row["q_j_kvar"]] for row in result.set_points()]
+
+        return exact_optimum(self, result.solution.summary(), set_points, CONE_METHOD, is_bound=not result.exact)

@@ -26,6 +26,10 @@ periods weighted by ``probability * 365`` days a year):
 * Objectives: eq. 21 ``min lambda1 cost - lambda2 sum c(i)``; eq. 23-24 (cost,
   -capacity) by the epsilon-constraint method, :func:`pareto_front`.
 
+The registered problem ``sop-siting``
+(:mod:`optibench.problems.sop_siting_search`) opens this model to the
+metaheuristics: they choose the plan, an LP dispatches it.
+
 Every plan is re-checked by the AC power flow (voltages, flows, real loss)
 through :class:`~optibench.exact.model.Solution`. The cost data are
 assumptions (the paper gives no values); they are the constants below.
@@ -100,10 +104,12 @@ class SitingCase:
                 units.append((f"{kind}{k}", row["bus"], rating, self.days[column].to_numpy()))
         return units
 
-    def model(self, fixed_capacity_kw=None):
+    def model(self, fixed_capacity_kw=None, sop_installable: bool = True):
         """The MILP's model and its pieces: ``(model, stations, sops, renewables, centres)``.
 
-        ``fixed_capacity_kw`` (one value per station) fixes the carrying capacities.
+        ``fixed_capacity_kw`` (one value per station) fixes the carrying
+        capacities. Without ``sop_installable`` the SOPs carry no install
+        binary or capacity variable (rating ``sop_max_kva``): the model is an LP.
         """
         net, T = self.network, self.periods
         model = BranchFlowModel(
@@ -118,7 +124,7 @@ class SitingCase:
         sops = []
         if self.sops:
             sops = [
-                model.add(SoftOpenPoint(f"sop{int(a)}-{int(b)}", int(a), int(b), self.sop_max_kva, installable=True))
+                model.add(SoftOpenPoint(f"sop{int(a)}-{int(b)}", int(a), int(b), self.sop_max_kva, installable=sop_installable))
                 for a, b in net.ties[:, :2]
             ]
         units = [model.add(PhotovoltaicUnit(name, bus, rating, profile, curtailable=True)) for name, bus, rating, profile in self.renewables()]
@@ -129,19 +135,35 @@ class SitingCase:
         model.constraints.append(model.P[head] >= 0)  # eq. 10-11: no reverse power through the substation
         return model, stations, sops, units, dc
 
-    def costs(self, model, stations, sops) -> dict[str, cp.Expression]:
-        """Yearly costs (currency) of eq. 16-19 as cvxpy expressions."""
+    def investment_costs(self, sops_built, sop_kva, station_kw) -> dict:
+        """Yearly SOP investment and line upgrade (currency), eq. 16 and 19.
+
+        ``sops_built`` SOPs of ``sop_kva`` kVA in all and ``station_kw`` kW of
+        carrying capacity in all; numbers or cvxpy expressions.
+        """
+        return {
+            "sop_investment": self.sop_cost_factor * (SOP_FIXED_COST * sops_built + SOP_KVA_COST * sop_kva),
+            "line_upgrade": LINE_UPGRADE_COST * station_kw,
+        }
+
+    def operating_costs(self, model, sops) -> dict[str, cp.Expression]:
+        """Yearly SOP operation and energy purchase (currency), eq. 17-18, as cvxpy expressions."""
         base = model.s_base_kva
         head = np.flatnonzero(model.upstream == self.network.slack)
         price = self.days["price_per_kwh"].to_numpy()
-        zero = cp.Constant(0.0)
         return {
-            "sop_investment": self.sop_cost_factor * sum(
-                (SOP_FIXED_COST * s.installed + SOP_KVA_COST * base * s.capacity for s in sops), zero),
-            "sop_operation": self.sop_cost_factor * SOP_OPERATION_COST * base * sum((self.weight @ s.transfer for s in sops), zero),
-            "line_upgrade": LINE_UPGRADE_COST * base * sum((s.size for s in stations), zero),
+            "sop_operation": self.sop_cost_factor * SOP_OPERATION_COST * base * sum((self.weight @ s.transfer for s in sops), cp.Constant(0.0)),
             "energy": base * cp.sum(cp.multiply(self.weight * price, cp.sum(model.P[head], axis=0))),
         }
+
+    def costs(self, model, stations, sops) -> dict[str, cp.Expression]:
+        """Yearly costs (currency) of eq. 16-19 as cvxpy expressions."""
+        base, zero = model.s_base_kva, cp.Constant(0.0)
+        investment = self.investment_costs(
+            sum((s.installed for s in sops), zero), base * sum((s.capacity for s in sops), zero),
+            base * sum((s.size for s in stations), zero),
+        )
+        return {**investment, **self.operating_costs(model, sops)}
 
 
 def solve_plan(case: SitingCase, min_capacity_kw: float | None = None, fixed_capacity_kw=None, **solver_options) -> dict:

@@ -210,6 +210,14 @@ class BranchFlowModel:
             raise ValueError(f"bus {bus} is the slack bus; attach devices to other buses")
         return index
 
+    def problem(self, objective: cp.Expression) -> cp.Problem:
+        """The cvxpy problem minimising ``objective`` subject to the network and the devices.
+
+        Built once, it can be solved again after its cvxpy Parameters change
+        without compiling it anew (for parametrised inner problems).
+        """
+        return cp.Problem(cp.Minimize(objective), self.constraints + self._network_constraints())
+
     def solve(self, objective: cp.Expression, solver: str | None = None, recheck: bool = True, **solver_options) -> Solution:
         """Minimise ``objective`` (a scalar cvxpy expression) subject to the network and the devices.
 
@@ -218,7 +226,7 @@ class BranchFlowModel:
         (linear). ``recheck`` runs the solution's injections through the AC
         power flow (:func:`optibench.exact.recheck.ac_recheck`).
         """
-        problem = cp.Problem(cp.Minimize(objective), self.constraints + self._network_constraints())
+        problem = self.problem(objective)
         if solver is None:
             solver = (MIXED_INTEGER_SOLVER if problem.is_mixed_integer() else DEFAULT_SOLVER)[self.relaxation]
         start = time.perf_counter()

@@ -1,0 +1,48 @@
+"""The registered sop-siting problem (outer plan, inner dispatch LP) against the MILP on the dual system."""
+import numpy as np
+import pytest
+
+from optibench.minimize import minimize
+from optibench.problems.sop_siting import MIP_GAP
+from optibench.registry import get_algorithm, get_problem
+
+REL_TOL = MIP_GAP
+"""Relative tolerance between the inner LP at the MILP plan and the MILP objective: the MILP stops at this
+gap, so the LP's dispatch of the same plan may be cheaper by up to it (observed: equal to 1e-9)."""
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return get_problem("sop-siting")
+
+
+def test_milp_plan_reproduces_milp_objective(problem):
+    optimum = problem.known_optimum
+    plan = problem.exact_plan
+    ev = problem.evaluate_values(np.array(optimum.solution))
+    assert ev.G[0, 0] <= 0.0 and ev.extras["unserved_kw"][0] < 1e-3
+    assert ev.F[0, 0] == pytest.approx(optimum.value, rel=REL_TOL)
+    assert ev.F[0, 0] >= optimum.value - REL_TOL * abs(optimum.value)
+    assert ev.extras["capacity_kw"][0] == pytest.approx(plan["total_capacity_kw"], rel=1e-9)
+    assert ev.extras["cost"][0] == pytest.approx(plan["cost"], rel=REL_TOL)
+
+
+def test_plan_without_its_sops_cannot_carry_the_capacity(problem):
+    z = np.array(problem.known_optimum.solution)
+    z[: 2 * len(problem.dispatch.ties)] = 0.0  # no SOP built
+    ev = problem.evaluate_values(z)
+    assert ev.G[0, 0] > 1000.0  # without SOPs the dual system carries 1746 kW of the plan's 3757 kW
+
+
+def test_two_objective_form_at_milp_plan(problem):
+    pair = get_problem("sop-siting", objectives=2)
+    ev = pair.evaluate_values(np.array(problem.known_optimum.solution))
+    plan = problem.exact_plan
+    assert pair.known_optimum is None and pair.n_obj == 2
+    np.testing.assert_allclose(ev.F[0], [plan["cost"], -plan["total_capacity_kw"]], rtol=REL_TOL)
+
+
+def test_metaheuristic_does_not_beat_the_milp(problem):
+    result = minimize(problem, get_algorithm("eo", pop_size=4), 8, seed=3)
+    assert result.n_evals == 8
+    assert result.f >= problem.known_optimum.value - REL_TOL * abs(problem.known_optimum.value)
