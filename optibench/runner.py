@@ -22,6 +22,7 @@ import json
 import math
 import sys
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import numpy as np
 from joblib import Parallel, delayed, parallel_config
@@ -30,6 +31,9 @@ from tqdm import tqdm
 from .experiment import DEFAULT_RUNS, Experiment
 from .minimize import minimize
 from .registry import get_algorithm, get_problem
+
+if TYPE_CHECKING:
+    import pandas
 
 BACKENDS = ("loky", "dask")
 
@@ -47,6 +51,9 @@ class Trial:
 
     ``identity`` holds the row's identity columns (problem, instance,
     algorithm, params, label, run), instance and params as canonical JSON.
+    ``optimum`` is the problem's known optimum, read here, in the main
+    process, so that an optimum computed on demand (a cone program) is
+    computed once per problem, not once per run.
     """
 
     def __init__(self, problem, optimizer, label: str, run: int, max_evals: int, master_seed: int):
@@ -62,6 +69,7 @@ class Trial:
             "run": int(run),
         }
         self.seed = run_seed(master_seed, *row_key(self.identity))
+        self.optimum = problem.known_optimum
 
 
 def canonical_json(params: dict) -> str:
@@ -100,7 +108,7 @@ def experiment_trials(experiment: Experiment, runs: int | None = None) -> list[T
 def run_one(trial: Trial) -> dict:
     """Run one trial; the results row (see :data:`optibench.store.SCHEMA`)."""
     result = minimize(trial.problem, copy.deepcopy(trial.optimizer), trial.max_evals, seed=trial.seed)
-    optimum = trial.problem.known_optimum
+    optimum = trial.optimum
     return {
         **trial.identity,
         "seed": trial.seed,
@@ -193,7 +201,7 @@ def _parallel(backend: str, n_jobs: int, scheduler: str | None):
         return
     from distributed import Client
 
-    with Client(scheduler) as _client, parallel_config(backend="dask"):
+    with Client(scheduler), parallel_config(backend="dask"):
         yield Parallel(n_jobs=-1, return_as="generator_unordered")
 
 
