@@ -30,14 +30,17 @@ def random_injections(net, rng, rows):
     return p, q
 
 
-@pytest.mark.parametrize("name", available_networks())
-def test_base_case_matches_newton_raphson(name):
-    net = load_network(name)
+def assert_base_case_matches_newton_raphson(net):
     res = solve(net)
     v_ref, loss_ref = PandapowerCase(net).solve(net.p_kw, net.q_kvar)
     assert res.converged[0]
     assert np.max(np.abs(res.v[0] - v_ref)) <= V_TOL
     assert abs(res.loss_kw[0] - loss_ref) <= LOSS_TOL
+
+
+@pytest.mark.parametrize("name", available_networks())
+def test_base_case_matches_newton_raphson(name):
+    assert_base_case_matches_newton_raphson(load_network(name))
 
 
 @pytest.mark.parametrize("name", ["ieee33", "ieee69"])
@@ -60,12 +63,7 @@ def test_200_random_injections_with_reverse_flow(name):
 @settings(max_examples=25, deadline=None)
 @given(n_bus=st.integers(2, 80), seed=st.integers(0, 2**31 - 1), drop=st.floats(0.01, 0.12))
 def test_random_synthetic_feeders_match_newton_raphson(n_bus, seed, drop):
-    net = synthetic_feeder(n_bus, seed, target_drop_pu=drop)
-    res = solve(net)
-    v_ref, loss_ref = PandapowerCase(net).solve(net.p_kw, net.q_kvar)
-    assert res.converged[0]
-    assert np.max(np.abs(res.v[0] - v_ref)) <= V_TOL
-    assert abs(res.loss_kw[0] - loss_ref) <= LOSS_TOL
+    assert_base_case_matches_newton_raphson(synthetic_feeder(n_bus, seed, target_drop_pu=drop))
 
 
 @pytest.mark.parametrize("name", ["ieee33", "case118zh"])

@@ -3,8 +3,9 @@
 Overhead per run and the speed-up of 2 processes over 1; see
 optibench/benchmarking/runner.py.
 """
+
 import sys
 
-from optibench.benchmarking.runner import main
+from optibench.benchmarking import run_benchmark
 
-sys.exit(main())
+sys.exit(run_benchmark("runner", sys.argv[1:], "python benchmarks/perf/runner.py"))

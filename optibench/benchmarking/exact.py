@@ -83,14 +83,6 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    return run_from_args(parser.parse_args(argv))
-
-
 def add_arguments(parser) -> None:
     parser.add_argument("--repeats", type=int, default=5, help="solves of the single program (default: %(default)s)")
     parser.add_argument("--jobs", type=int, default=-1, help="processes for the sweep (default -1: one per CPU)")
@@ -98,7 +90,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
-def run_from_args(args) -> int:
+def run_from_args(args, command: str) -> int:
     report = run(repeats=args.repeats, n_jobs=args.jobs, with_sweep=not args.no_sweep)
-    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    report["command"] = command
+    print(json.dumps(report, indent=2) if args.json else f"command: {command}\n" + format_report(report))
     return 0

@@ -166,14 +166,6 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    return run_from_args(parser.parse_args(argv))
-
-
 def add_arguments(parser) -> None:
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated systems (default: %(default)s)")
     parser.add_argument("--batches", default=",".join(map(str, BATCHES)), help="comma-separated batch sizes")
@@ -181,11 +173,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
-def run_from_args(args) -> int:
+def run_from_args(args, command: str) -> int:
     report = run(
         systems=args.systems.split(","),
         batches=[int(b) for b in args.batches.split(",")],
         references=not args.no_references,
     )
-    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    report["command"] = command
+    print(json.dumps(report, indent=2) if args.json else f"command: {command}\n" + format_report(report))
     return 0

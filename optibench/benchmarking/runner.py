@@ -169,7 +169,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("-o", "--output", help="also write the Markdown report to this file")
 
 
-def run_from_args(args, command: str = "optibench bench runner") -> int:
+def run_from_args(args, command: str) -> int:
     report = run(args.overhead_runs, args.runs, [int(b) for b in args.budgets.split(",")])
     text = format_report(report, command)
     print(json.dumps(report, indent=2) if args.json else text)
@@ -177,13 +177,3 @@ def run_from_args(args, command: str = "optibench bench runner") -> int:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(text + "\n")
     return 0
-
-
-def main(argv=None) -> int:
-    import argparse
-    import shlex
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    argv = sys.argv[1:] if argv is None else argv
-    return run_from_args(parser.parse_args(argv), shlex.join(["python", "benchmarks/perf/runner.py", *argv]))

@@ -7,7 +7,6 @@ references it compares with never slow down other commands.
 from __future__ import annotations
 
 import argparse
-import importlib
 
 BENCHMARKS = {
     "kernel": "power flows per second beside pandapower and power-grid-model",
@@ -23,7 +22,6 @@ def add_parser(parser) -> None:
 
 
 def run(args) -> int:
-    module = importlib.import_module(f"optibench.benchmarking.{args.benchmark}")
-    own = argparse.ArgumentParser(prog=f"optibench bench {args.benchmark}", description=module.__doc__.splitlines()[0])
-    module.add_arguments(own)
-    return module.run_from_args(own.parse_args(args.options))
+    from optibench.benchmarking import run_benchmark
+
+    return run_benchmark(args.benchmark, args.options, f"optibench bench {args.benchmark}")
