@@ -12,6 +12,7 @@ BENCHMARKS = {
     "kernel": "power flows per second beside pandapower and power-grid-model",
     "exact": "solve times of the cone programs of the hosting-capacity problem",
     "runner": "runner overhead per run and the speed-up of parallel jobs",
+    "sop": "solve times of the SOP siting MILP and its epsilon-constraint front",
 }
 
 

@@ -1,0 +1,67 @@
+"""Solve times of paper 001's SOP siting MILP: one eq. 21 plan and an N-point epsilon-constraint front.
+
+Times one eq. 21 MILP (HiGHS, 0.1 % gap, with its AC re-check) and an
+``--points``-point epsilon-constraint front (eq. 23-24, the largest-capacity
+MILP included) on ``--system``. Targets on the 2-core reference machine: one
+four-feeder MILP < 60 s; a 20-point front < 10 min. With fewer than 20
+points the 20-point time is also given, extrapolated linearly from the
+measured time per front point (labelled as such).
+"""
+from __future__ import annotations
+
+import json
+import time
+
+from optibench.benchmarking.kernel import machine
+from optibench.problems.sop_siting import SitingCase, pareto_front, solve_plan
+
+ONE_MILP_TARGET_S = 60.0
+FRONT_TARGET_S = 600.0
+TARGET_POINTS = 20
+
+
+def run(system: str, points: int) -> dict:
+    """Wall times (s) of one MILP and of a ``points``-point front on ``system``, with their outcome."""
+    start = time.perf_counter()
+    plan = solve_plan(SitingCase(system))
+    one = time.perf_counter() - start
+    start = time.perf_counter()
+    front = pareto_front(SitingCase(system), points=points)
+    wall = time.perf_counter() - start
+    report = {
+        "machine": machine(), "system": system,
+        "one_milp": {"wall_s": one, "solver_s": plan["solve_time_s"], "status": plan["status"],
+                     "capacity_kw": plan.get("total_capacity_kw")},
+        "front": {"points": points, "wall_s": wall, "optimal": sum(p["status"] == "optimal" for p in front)},
+    }
+    if points < TARGET_POINTS:
+        report["front"]["extrapolated_20_point_s"] = wall / points * TARGET_POINTS
+    return report
+
+
+def format_report(report: dict) -> str:
+    one, front = report["one_milp"], report["front"]
+    lines = [
+        "machine: " + ", ".join(f"{k} {v}" for k, v in report["machine"].items()), "",
+        "| measurement | time (s) | target (s) | notes |", "|---|---:|---:|---|",
+        f"| one eq. 21 MILP on {report['system']} (build + solve + AC re-check) | {one['wall_s']:.1f} | {ONE_MILP_TARGET_S:.0f} "
+        f"| HiGHS {one['solver_s']:.1f} s, {one['status']}, capacity {one['capacity_kw']:.0f} kW |",
+        f"| {front['points']}-point front on {report['system']} (measured) | {front['wall_s']:.1f} | | {front['optimal']} optimal |",
+    ]
+    if "extrapolated_20_point_s" in front:
+        lines.append(f"| 20-point front, EXTRAPOLATED from the {front['points']}-point time | {front['extrapolated_20_point_s']:.0f} "
+                     f"| {FRONT_TARGET_S:.0f} | linear in the number of points; not measured |")
+    return "\n".join(lines)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--system", default="quad", help="dual or quad (default: %(default)s)")
+    parser.add_argument("--points", type=int, default=TARGET_POINTS, help="front points (default: %(default)s)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run_from_args(args, command: str) -> int:
+    report = run(args.system, args.points)
+    report["command"] = command
+    print(json.dumps(report, indent=2) if args.json else f"command: {command}\n" + format_report(report))
+    return 0
