@@ -1,7 +1,9 @@
 """Built-in optimizers (installed as ``optibench.algorithms``).
 
-Each module is imported only when one of its algorithms is asked for (see
-:mod:`optibench.registry`); a new algorithm adds its name here.
+``BUILTIN`` is the one declaration of each built-in name (name ->
+``"module:Class"``); the registry imports a module only when one of its
+algorithms is asked for and sets the class's ``name`` then (see
+:mod:`optibench.registry`). A new algorithm adds its name here.
 """
 BUILTIN = {
     "random-search": "optibench.algorithms.random_search:RandomSearch",

@@ -35,15 +35,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from optibench.checks import integer, real
 from optibench.constraints import better, rank, violation
 from optibench.optimizer import Optimizer
-from optibench.registry import register_algorithm
 
 N_SLOTS = 4
 _NEVER = np.iinfo(np.int64).max  # a rank no particle has
 
 
-@register_algorithm("eo")
 class EquilibriumOptimizer(Optimizer):
     """Equilibrium Optimizer with the published defaults.
 
@@ -54,6 +53,8 @@ class EquilibriumOptimizer(Optimizer):
         GP: generation probability (default 0.5).
         V: control volume (default 1).
     """
+
+    param_rules = {"pop_size": integer(1), "a1": real(above=0), "a2": real(0), "GP": real(0, 1), "V": real(above=0)}
 
     def __init__(self, pop_size: int = 30, a1: float = 2.0, a2: float = 1.0, GP: float = 0.5, V: float = 1.0):
         self.pop_size = pop_size

@@ -25,9 +25,12 @@ the budget.
   :func:`optibench.constraints.deb_fitness` as its objective instead, which
   ranks a population by the same rule.
 
-Parameters are pymoo's own keyword arguments (``pop_size``, ``sigma``...)
-with pymoo's defaults. pymoo is imported when a run is set up, not when the
-registry loads.
+Parameters are pymoo's own keyword arguments with pymoo's defaults; each
+wrapper accepts the plain-valued ones listed in its ``defaults`` (``pop_size``,
+``sigma``...), checked by its ``param_rules``, and refuses any other name.
+pymoo's operator objects (crossover, mutation...) are not parameters: a
+configuration must be storable as plain values. pymoo is imported when a run
+is set up, not when the registry loads.
 """
 from __future__ import annotations
 
@@ -37,10 +40,16 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from optibench.checks import boolean, choice, integer, real
 from optibench.constraints import deb_fitness, violation
 from optibench.optimizer import Optimizer
-from optibench.registry import register_algorithm
 
+DE_VARIANTS = tuple(f"DE/{selection}/{n}/{crossover}" for selection in ("rand", "best", "target-to-best")
+                    for n in (1, 2) for crossover in ("bin", "exp"))
+"""Variants pymoo's DE understands: DE/<selection>/<number of differences>/<crossover>."""
+GENETIC_RULES = {"pop_size": integer(2), "n_offsprings": integer(1, optional=True), "eliminate_duplicates": boolean()}
+GENETIC_DEFAULTS = {"pop_size": 100, "n_offsprings": None, "eliminate_duplicates": True}
+"""Options of pymoo's GA and NSGA-II, with pymoo's defaults."""
 SEED_BOUND = 2**31 - 1  # pymoo's CMA-ES hands the seed to numpy.random.seed
 _GLOBAL_STATE = threading.Lock()  # held while a run's copy of NumPy's global random state is swapped in
 
@@ -59,19 +68,23 @@ def _box_view(problem, n_con: int):
 class PymooAlgorithm(Optimizer):
     """Base of the pymoo wrappers; a subclass names its pymoo class as ``"module:Class"`` in ``pymoo_class``.
 
+    A subclass lists the options it accepts with pymoo's defaults in
+    ``defaults`` and their allowed values in ``param_rules`` (the same keys).
+
     Args:
-        **options: keyword arguments of the pymoo algorithm (pymoo's defaults apply).
+        **options: keyword arguments of the pymoo algorithm, among ``defaults``.
     """
 
     pymoo_class: str
     deb_objective: bool = False  # tell pymoo deb_fitness(F, violation) instead of F and the violation
+    defaults: dict = {}
+
+    @classmethod
+    def _resolve_params(cls, args: tuple, kwargs: dict) -> dict:
+        return super()._resolve_params(args, {**cls.defaults, **kwargs})
 
     def __init__(self, **options):
-        self.options = options
-
-    @property
-    def params(self) -> dict:
-        return dict(self.options)
+        self.options = self.params
 
     def _setup(self) -> None:
         module, name = self.pymoo_class.split(":")
@@ -126,38 +139,52 @@ class PymooAlgorithm(Optimizer):
             self._algorithm.tell(infills=self._pop)
 
 
-@register_algorithm("ga")
 class PymooGA(PymooAlgorithm):
     """pymoo's genetic algorithm (``pymoo.algorithms.soo.nonconvex.ga.GA``): SBX crossover, polynomial mutation."""
 
     pymoo_class = "pymoo.algorithms.soo.nonconvex.ga:GA"
+    param_rules, defaults = GENETIC_RULES, GENETIC_DEFAULTS
 
 
-@register_algorithm("de")
 class PymooDE(PymooAlgorithm):
     """pymoo's differential evolution (``pymoo.algorithms.soo.nonconvex.de.DE``), DE/best/1/bin by default."""
 
     pymoo_class = "pymoo.algorithms.soo.nonconvex.de:DE"
+    param_rules = {
+        "pop_size": integer(4), "n_offsprings": integer(1, optional=True), "variant": choice(*DE_VARIANTS),
+        "F": real(above=0), "CR": real(0, 1), "jitter": boolean(),
+    }
+    defaults = {"pop_size": 100, "n_offsprings": None, "variant": "DE/best/1/bin", "F": 0.5, "CR": 0.2, "jitter": False}
 
 
-@register_algorithm("pso")
 class PymooPSO(PymooAlgorithm):
     """pymoo's particle swarm (``pymoo.algorithms.soo.nonconvex.pso.PSO``), adaptive by default."""
 
     pymoo_class = "pymoo.algorithms.soo.nonconvex.pso:PSO"
+    param_rules = {
+        "pop_size": integer(2), "w": real(), "c1": real(0), "c2": real(0), "adaptive": boolean(),
+        "initial_velocity": choice("random", "zero"), "max_velocity_rate": real(above=0), "pertube_best": boolean(),
+    }
+    defaults = {"pop_size": 25, "w": 0.9, "c1": 2.0, "c2": 2.0, "adaptive": True,
+                "initial_velocity": "random", "max_velocity_rate": 0.2, "pertube_best": True}
 
 
-@register_algorithm("cmaes")
 class PymooCMAES(PymooAlgorithm):
     """pymoo's CMA-ES (``pymoo.algorithms.soo.nonconvex.cmaes.CMAES``), restarted whenever it stops."""
 
     pymoo_class = "pymoo.algorithms.soo.nonconvex.cmaes:CMAES"
+    param_rules = {
+        "pop_size": integer(2, optional=True), "sigma": real(above=0), "normalize": boolean(),
+        "tolfun": real(0), "tolx": real(0), "restarts": integer(0), "incpopsize": real(above=0), "bipop": boolean(),
+    }
+    defaults = {"pop_size": None, "sigma": 0.1, "normalize": True, "tolfun": 1e-11, "tolx": 1e-11,
+                "restarts": 0, "incpopsize": 2, "bipop": False}
     deb_objective = True
 
 
-@register_algorithm("nsga2")
 class PymooNSGA2(PymooAlgorithm):
     """pymoo's NSGA-II (``pymoo.algorithms.moo.nsga2.NSGA2``), any number of objectives."""
 
     pymoo_class = "pymoo.algorithms.moo.nsga2:NSGA2"
+    param_rules, defaults = GENETIC_RULES, GENETIC_DEFAULTS
     n_obj_supported = None

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from optibench.checks import integer
 from optibench.optimizer import Optimizer
-from optibench.registry import register_algorithm
 
 
-@register_algorithm("random-search")
 class RandomSearch(Optimizer):
     """Uniform samples of the search box, ``pop_size`` per population."""
 
     n_obj_supported = None
+    param_rules = {"pop_size": integer(1)}
 
     def __init__(self, pop_size: int = 50):
         self.pop_size = pop_size

@@ -51,12 +51,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from optibench.checks import integer, real
 from optibench.constraints import better, rank, sort_key, violation
 from optibench.optimizer import Optimizer
-from optibench.registry import register_algorithm
 
 
-@register_algorithm("wso")
 class WarStrategyOptimization(Optimizer):
     """War Strategy Optimization.
 
@@ -65,13 +64,13 @@ class WarStrategyOptimization(Optimizer):
         R: probability of the defence move (default 0.8, see the module notes).
     """
 
+    param_rules = {"pop_size": integer(2), "R": real(0, 1)}
+
     def __init__(self, pop_size: int = 30, R: float = 0.8):
         self.pop_size = pop_size
         self.R = R
 
     def _setup(self) -> None:
-        if self.pop_size < 2:
-            raise ValueError("wso needs pop_size >= 2 (a king and a commander)")
         p = self.problem
         n = self.pop_size
         self.max_iter = max(1, -(-(self._budget() - n) // (n + 1)))

@@ -165,14 +165,14 @@ def _problem_instances(check: "_Checker", entries):
             try:
                 problem = get_problem(name, **instance)
             except Exception as exc:
-                raise check.error(where, f"problem {name!r} rejects {instance}: {exc}") from None
+                raise check.error(where, _rejection(f"problem {name!r}", instance, exc)) from None
             yield name, instance, problem
 
 
 def _algorithms(check: "_Checker", entries, pop_size: int | None):
     """Yield (spec, built optimizer) of every algorithm configuration."""
     known = algorithm_names()
-    labels, configs = [], []
+    labels = []
     for i, entry in enumerate(check.array_of_tables(entries, "algorithms")):
         key = f"algorithms[{i}]"
         check.keys(entry, "algorithms", key)
@@ -181,21 +181,29 @@ def _algorithms(check: "_Checker", entries, pop_size: int | None):
         params = dict(entry.get("params", {}))
         factory = registered("algorithms", name)
         check.arguments(params, f"{key}.params", factory, f"algorithm {name!r}")
-        if pop_size is not None and "pop_size" in inspect.signature(factory).parameters:
+        if pop_size is not None and _declares(factory, "pop_size"):
             params.setdefault("pop_size", pop_size)
         try:
             optimizer = get_algorithm(name, **params)
         except Exception as exc:
-            raise check.error(f"{key}.params", f"algorithm {name!r} rejects {params}: {exc}") from None
+            raise check.error(f"{key}.params", _rejection(f"algorithm {name!r}", params, exc)) from None
         label = check.string(entry, key, "label", name)
-        config = (name, params)
         if label in labels:
             raise check.error(f"{key}.label", f"label {label!r} is used twice; give each configuration its own label")
-        if config in configs:
-            raise check.error(key, f"algorithm {name!r} with params {params} is listed twice")
         labels.append(label)
-        configs.append(config)
         yield AlgorithmSpec(name, params, label), optimizer
+
+
+def _declares(factory, parameter: str) -> bool:
+    """True when the algorithm ``factory`` takes ``parameter`` (in its signature or its ``param_rules``)."""
+    return parameter in inspect.signature(factory).parameters or parameter in getattr(factory, "param_rules", {})
+
+
+def _rejection(what: str, values: dict, exc: Exception) -> str:
+    """Why a constructor refused ``values``: a ValueError already names the owner and the key."""
+    if isinstance(exc, ValueError):
+        return str(exc)
+    return f"{what} rejects {values}: {type(exc).__name__}: {exc}"
 
 
 def _check_objectives(check: "_Checker", problems, algorithms) -> None:

@@ -2,7 +2,13 @@
 
 ``minimize(problem, optimizer, max_evals, seed)`` never evaluates more than
 ``max_evals`` points (the last population is truncated to fit) and spends
-the budget exactly unless the optimizer stops asking.
+the budget exactly unless the optimizer stops asking (``ask()`` returns None).
+
+A point whose objective or constraint values are not finite (NaN, inf) counts
+as infeasible with an infinite violation, so it never becomes the best point;
+such points are counted in :attr:`Result.n_nonfinite`. A population that is
+not a non-empty finite (pop, n_var) array is a :class:`PopulationError`
+naming the optimizer.
 """
 from __future__ import annotations
 
@@ -27,6 +33,8 @@ class Result:
         time_s: wall time of the run (s).
         history: best-so-far after each population, rows
             ``(n_evals, best_f, best_violation)``, shape (n_tells, 3).
+        n_nonfinite: evaluated points whose objective or constraint values
+            held NaN or inf (counted infeasible).
         front_F, front_X: multi-objective only: the non-dominated points
             found, objectives (p, n_obj) and box points (p, n_var).
     """
@@ -38,8 +46,13 @@ class Result:
     n_evals: int
     time_s: float
     history: np.ndarray
+    n_nonfinite: int = 0
     front_F: np.ndarray | None = field(default=None, repr=False)
     front_X: np.ndarray | None = field(default=None, repr=False)
+
+
+class PopulationError(ValueError):
+    """An optimizer asked for a population that cannot be evaluated (wrong shape, empty, NaN or inf)."""
 
 
 def minimize(problem, optimizer, max_evals: int, seed=None) -> Result:
@@ -51,38 +64,80 @@ def minimize(problem, optimizer, max_evals: int, seed=None) -> Result:
         max_evals: evaluation budget (points evaluated, not generations).
         seed: an int, a ``numpy.random.SeedSequence`` or a ``Generator``;
             every random draw of the run comes from it.
+
+    Raises:
+        PopulationError: the optimizer asked for a malformed population.
     """
-    if int(max_evals) < 1:
-        raise ValueError(f"max_evals must be a positive integer, got {max_evals!r}")
-    max_evals = int(max_evals)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    start = time.perf_counter()
-    optimizer.setup(problem, rng, max_evals)
-    tracker = _BestTracker(problem.n_obj)
-    n_evals = 0
-    while n_evals < max_evals:
-        X = np.asarray(optimizer.ask(), dtype=np.float64)
-        if X.ndim != 2 or X.shape[0] == 0:
-            break
-        X = X[: max_evals - n_evals]
-        ev = problem.evaluate(X)
-        n_evals += len(X)
-        tracker.update(X, ev.F, violation(ev.G), n_evals)  # before tell, which may reuse X's buffer
-        optimizer.tell(ev.F, ev.G)
-    elapsed = time.perf_counter() - start
-    x_box = tracker.x_box
-    x = problem.space.decode(x_box[None, :])[0]
-    return Result(
-        x=x,
-        x_box=x_box,
-        f=tracker.f if problem.n_obj == 1 else None,
-        violation=tracker.v,
-        n_evals=n_evals,
-        time_s=elapsed,
-        history=np.asarray(tracker.history, dtype=np.float64).reshape(-1, 3),
-        front_F=tracker.front_F,
-        front_X=tracker.front_X,
-    )
+    return Run(problem, optimizer, max_evals, seed).execute()
+
+
+class Run:
+    """One optimisation; :meth:`execute` does it. What :func:`minimize` does, with the
+    evaluations spent readable after a failure (``n_evals``, ``n_nonfinite``)."""
+
+    def __init__(self, problem, optimizer, max_evals: int, seed=None):
+        if int(max_evals) < 1:
+            raise ValueError(f"max_evals must be a positive integer, got {max_evals!r}")
+        self.problem, self.optimizer, self.max_evals, self.seed = problem, optimizer, int(max_evals), seed
+        self.n_evals = 0
+        self.tracker = _BestTracker(problem.n_obj)
+
+    @property
+    def n_nonfinite(self) -> int:
+        """Points evaluated so far with NaN or inf objective or constraint values."""
+        return self.tracker.n_nonfinite
+
+    def execute(self) -> Result:
+        """Set the optimizer up, spend the budget, and return the best point found."""
+        problem, optimizer, max_evals, tracker = self.problem, self.optimizer, self.max_evals, self.tracker
+        rng = self.seed if isinstance(self.seed, np.random.Generator) else np.random.default_rng(self.seed)
+        start = time.perf_counter()
+        optimizer.setup(problem, rng, max_evals)
+        n_var = problem.n_var
+        while self.n_evals < max_evals:
+            X = optimizer.ask()
+            if X is None:
+                break
+            X = _checked_population(X, n_var, optimizer)[: max_evals - self.n_evals]
+            ev = problem.evaluate(X)
+            self.n_evals += len(X)
+            tracker.update(X, ev.F, ev.G, self.n_evals)  # before tell, which may reuse X's buffer
+            optimizer.tell(ev.F, ev.G)
+        elapsed = time.perf_counter() - start
+        if tracker.x_box is None:
+            raise PopulationError(f"optimizer {optimizer.name!r} stopped (ask() returned None) before asking for any point")
+        x_box = tracker.x_box
+        x = problem.space.decode(x_box[None, :])[0]
+        return Result(
+            x=x,
+            x_box=x_box,
+            f=tracker.f if problem.n_obj == 1 else None,
+            violation=tracker.v,
+            n_evals=self.n_evals,
+            time_s=elapsed,
+            history=np.asarray(tracker.history, dtype=np.float64).reshape(-1, 3),
+            n_nonfinite=tracker.n_nonfinite,
+            front_F=tracker.front_F,
+            front_X=tracker.front_X,
+        )
+
+
+def _checked_population(X, n_var: int, optimizer) -> np.ndarray:
+    """``X`` as a float (pop, n_var) array with pop >= 1 and finite values, else PopulationError."""
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise PopulationError(f"optimizer {optimizer.name!r} asked for a population that is not a numeric array: {exc}") from None
+    if X.ndim != 2 or X.shape[1] != n_var or X.shape[0] == 0:
+        raise PopulationError(
+            f"optimizer {optimizer.name!r} asked for a population of shape {X.shape}; expected (pop >= 1, {n_var})"
+        )
+    if not np.isfinite(X).all():
+        row, col = np.argwhere(~np.isfinite(X))[0]
+        raise PopulationError(
+            f"optimizer {optimizer.name!r} asked for a non-finite point: population row {row}, variable {col} is {X[row, col]}"
+        )
+    return X
 
 
 class _BestTracker:
@@ -97,8 +152,15 @@ class _BestTracker:
         self.front_F = None
         self.front_X = None
         self.front_v = None
+        self.n_nonfinite = 0
 
-    def update(self, X, F, v, n_evals):
+    def update(self, X, F, G, n_evals):
+        """Take a population: box points X (pop, n_var), objectives F (pop, n_obj), constraints G (pop, n_con)."""
+        v = violation(G)
+        if not (np.isfinite(F).all() and np.isfinite(G).all()):
+            finite = np.isfinite(F).all(axis=1) & np.isfinite(G).all(axis=1)
+            self.n_nonfinite += int(len(finite) - finite.sum())
+            v = np.where(finite, v, np.inf)
         if self.n_obj == 1:
             i = sort_key(F[:, 0], v)[0]
             if self.x_box is None or better(F[i, 0], v[i], self.f, self.v):

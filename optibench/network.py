@@ -6,15 +6,19 @@ column names, as in pandapower's tables):
 ``network.json``
     ``name``, ``description``, ``source`` (citation), ``base_kv`` (line-to-line
     kV), ``base_mva``, ``slack_bus`` (1-based bus number of the substation)
-    and ``slack_voltage_pu``.
+    and ``slack_voltage_pu`` (0.8-1.2 p.u.); each is type-checked.
 ``buses.csv``
-    ``bus, p_kw, q_kvar``: 1-based bus numbers and constant-power loads.
+    ``bus, p_kw, q_kvar``: 1-based bus numbers (1 to ``MAX_BUS``) and
+    constant-power loads.
 ``branches.csv``
     ``from_bus, to_bus, r_ohm, x_ohm, in_service``: series impedances in ohm;
     ``in_service = 0`` marks a normally open tie line (a candidate branch for
     reconfiguration or a soft open point).
 
-The in-service branches must form one tree rooted at the slack bus. Every
+Files are UTF-8 (a byte-order mark is allowed); numbers use a decimal
+point, so a row with more fields than the header (``5,60,3,0`` for
+``5,60.3,0``) is an error naming the line, as is any text that is not a
+number. The in-service branches must form one tree rooted at the slack bus. Every
 array of :class:`Network` is indexed by bus position in the data file
 ("network bus order"); ``order`` lists those positions in a topological
 order (every bus after its parent), which is all the power-flow sweep needs.
@@ -22,6 +26,7 @@ order (every bus after its parent), which is all the power-flow sweep needs.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from dataclasses import dataclass
@@ -29,7 +34,17 @@ from pathlib import Path
 
 import numpy as np
 
+from .checks import check_values, integer, real, text
+
 NETWORKS_DIR = Path(__file__).parent / "data" / "networks"
+MAX_BUS = 999_999
+"""Largest bus number accepted: bus numbers index lookup tables, so they must stay small."""
+META_RULES = {
+    "name": text(), "description": text(empty=True), "source": text(empty=True), "converted_from": text(empty=True),
+    "base_kv": real(above=0), "base_mva": real(above=0),
+    "slack_bus": integer(1, MAX_BUS, optional=True), "slack_voltage_pu": real(0.8, 1.2),
+}
+"""Allowed values of the ``network.json`` keys (and of the same arguments of :meth:`Network.from_arrays`)."""
 
 
 class NetworkDataError(ValueError):
@@ -163,14 +178,14 @@ class Network:
             if in_service is None
             else np.asarray(in_service).astype(bool)
         )
-        for label, value in (("base_kv", base_kv), ("base_mva", base_mva), ("slack_voltage_pu", slack_voltage_pu)):
-            if not (math.isfinite(value) and value > 0):
-                raise NetworkDataError(f"{where}: {label} must be a positive number, got {value!r}")
+        _check_meta(where, dict(base_kv=base_kv, base_mva=base_mva, slack_bus=slack_bus, slack_voltage_pu=slack_voltage_pu))
 
         if len(bus_ids) == 0:
             raise NetworkDataError(f"{where}: no buses")
         position = {}
         for i, bus in enumerate(bus_ids.tolist()):
+            if not 1 <= bus <= MAX_BUS:
+                raise NetworkDataError(f"{where}: bus {bus} (buses row {i + 1}) must be a number from 1 to {MAX_BUS}")
             if bus in position:
                 raise NetworkDataError(f"{where}: bus {bus} is listed twice (buses rows {position[bus] + 1} and {i + 1})")
             position[bus] = i
@@ -261,6 +276,14 @@ class Network:
         )
 
 
+def _check_meta(owner: str, values: dict) -> dict:
+    """``values`` checked by :data:`META_RULES`; a bad one is a NetworkDataError naming ``owner`` and the key."""
+    try:
+        return check_values(owner, META_RULES, values)
+    except ValueError as exc:
+        raise NetworkDataError(str(exc)) from None
+
+
 def _loop_branches(i: int, j: int, closing: int, parent: np.ndarray, feeder: np.ndarray) -> list[int]:
     """Branch rows of the loop closed by branch ``closing`` between tree buses ``i`` and ``j``."""
     def ancestors(b):
@@ -284,30 +307,37 @@ def available_networks() -> list[str]:
 def load_network(name_or_path: str | Path) -> Network:
     """Load a shipped network by name (``ieee33``, ``ieee69``, ...) or a user's network folder.
 
-    A path may name the folder or its ``network.json``. Raises
-    :class:`NetworkDataError` for an unknown name, a missing file or column,
-    a value that is not a number, or data that is not a radial feeder.
+    A shipped network's name always means the shipped network, whatever the
+    current folder holds; a folder is loaded only when given as a path: one
+    with a path separator (``./ieee69``, ``feeders/mine``), or an existing
+    folder whose name is not a shipped one. A path may name the folder or its
+    ``network.json``. Raises :class:`NetworkDataError` for an unknown name, a
+    missing or unreadable file, a missing column or key, a value of the wrong
+    type or range, or data that is not a radial feeder.
     """
-    path = Path(name_or_path)
-    if path.name == "network.json":
-        path = path.parent
-    if not (path / "network.json").is_file():
-        shipped = NETWORKS_DIR / str(name_or_path)
-        if (shipped / "network.json").is_file():
-            path = shipped
-        else:
+    given = str(name_or_path)
+    if is_shipped(given):
+        path = NETWORKS_DIR / given
+    else:
+        path = Path(name_or_path).expanduser()
+        if path.name == "network.json":
+            path = path.parent
+        if not (path / "network.json").is_file():
             raise NetworkDataError(
-                f"unknown network {str(name_or_path)!r}: not a shipped network "
+                f"unknown network {given!r}: not a shipped network "
                 f"({', '.join(available_networks())}) and no network.json in that folder"
             )
     meta_file = path / "network.json"
     try:
-        meta = json.loads(meta_file.read_text())
+        meta = json.loads(_read_text(meta_file))
     except json.JSONDecodeError as exc:
-        raise NetworkDataError(f"{meta_file}: not valid JSON ({exc})") from exc
+        raise NetworkDataError(f"{meta_file}: not valid JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise NetworkDataError(f"{meta_file}: must hold a JSON object with keys {', '.join(META_RULES)}")
     for key in ("base_kv", "base_mva"):
         if key not in meta:
             raise NetworkDataError(f"{meta_file}: missing key {key!r}")
+    meta = _check_meta(str(meta_file), meta)
     buses = _read_table(path / "buses.csv", ("bus", "p_kw", "q_kvar"), integer=("bus",))
     branches = _read_table(
         path / "branches.csv",
@@ -325,37 +355,60 @@ def load_network(name_or_path: str | Path) -> Network:
         branches["r_ohm"],
         branches["x_ohm"],
         branches.get("in_service"),
-        base_kv=float(meta["base_kv"]),
-        base_mva=float(meta["base_mva"]),
+        base_kv=meta["base_kv"],
+        base_mva=meta["base_mva"],
         slack_bus=meta.get("slack_bus"),
-        slack_voltage_pu=float(meta.get("slack_voltage_pu", 1.0)),
+        slack_voltage_pu=meta.get("slack_voltage_pu", 1.0),
         source=meta.get("source", ""),
         description=meta.get("description", ""),
         origin=str(path),
     )
 
 
+def is_shipped(name: str) -> bool:
+    """True when ``name`` is the bare name of a shipped network (no path separator)."""
+    return "/" not in name and "\\" not in name and name not in ("", ".", "..") and (NETWORKS_DIR / name / "network.json").is_file()
+
+
+def _read_text(file: Path) -> str:
+    """The UTF-8 text of ``file`` (a byte-order mark is dropped); a NetworkDataError names the file otherwise."""
+    try:
+        return file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NetworkDataError(
+            f"{file}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise NetworkDataError(f"{file}: cannot read ({exc.strerror})") from None
+
+
 def _read_table(file: Path, required: tuple[str, ...], optional: tuple[str, ...] = (), integer: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
-    """Read the named numeric columns of a CSV file, with errors naming file, row and column."""
+    """Read the named numeric columns of a CSV file, with errors naming file, line and column."""
     if not file.is_file():
         raise NetworkDataError(f"{file}: file not found")
-    with open(file, newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise NetworkDataError(f"{file}: missing column(s) {missing}; found {header}")
-        columns = [c for c in (*required, *optional) if c in header]
-        values: dict[str, list[float]] = {c: [] for c in columns}
-        for row_number, row in enumerate(reader, start=2):
-            row = {k.strip(): v for k, v in row.items() if k is not None}
-            for c in columns:
-                text = (row.get(c) or "").strip()
-                try:
-                    value = float(text) if text.lower() != "nan" else math.nan
-                except ValueError:
-                    raise NetworkDataError(f"{file}, line {row_number}: column {c!r} is not a number: {text!r}") from None
-                if c in integer and not (math.isfinite(value) and value == int(value)):
-                    raise NetworkDataError(f"{file}, line {row_number}: column {c!r} must be an integer, got {text!r}")
-                values[c].append(value)
+    reader = csv.reader(io.StringIO(_read_text(file), newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise NetworkDataError(f"{file}: missing column(s) {missing}; found {header}")
+    columns = {c: header.index(c) for c in (*required, *optional) if c in header}
+    values: dict[str, list[float]] = {c: [] for c in columns}
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        line = reader.line_num
+        if len(row) != len(header):
+            raise NetworkDataError(
+                f"{file}, line {line}: {len(row)} fields but the header has {len(header)} ({', '.join(header)}); "
+                "numbers take a decimal point, not a decimal comma (60.3, not 60,3)"
+            )
+        for c, k in columns.items():
+            cell = row[k].strip()
+            try:
+                value = float(cell) if cell.lower() != "nan" else math.nan
+            except ValueError:
+                raise NetworkDataError(f"{file}, line {line}: column {c!r} is not a number: {cell!r}") from None
+            if c in integer and not (math.isfinite(value) and value == int(value) and abs(value) <= 2**53):
+                raise NetworkDataError(f"{file}, line {line}: column {c!r} must be an integer, got {cell!r}")
+            values[c].append(value)
     return {c: np.asarray(v, dtype=np.int64 if c in integer else np.float64) for c, v in values.items()}

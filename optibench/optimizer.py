@@ -7,15 +7,33 @@ All randomness comes from the ``numpy.random.Generator`` given to ``setup``.
 """
 from __future__ import annotations
 
+import functools
+import inspect
+
 import numpy as np
+
+from .checks import Rule, check_values
 
 
 class Optimizer:
     """Base class of every algorithm.
 
-    Subclasses take only their parameters in ``__init__`` (stored as
-    attributes of the same names, so ``params`` can report them), and
-    implement ``_setup``, ``ask`` and ``tell``.
+    Subclasses take only their parameters in ``__init__``, declare the
+    allowed values of each in ``param_rules`` (rules of
+    :mod:`optibench.checks`), and implement ``_setup``, ``ask`` and ``tell``::
+
+        class MyPSO(Optimizer):
+            param_rules = {"pop_size": integer(1), "w": real(0, 1)}
+
+            def __init__(self, pop_size: int = 40, w: float = 0.73): ...
+
+    Before ``__init__`` runs, the arguments are bound to its signature with
+    the defaults filled in and checked: an unknown parameter, or a value that
+    breaks its rule, raises ValueError naming the algorithm and the parameter.
+    The bound values, normalised by their rules, are :attr:`params`, so a
+    parameter is reported under its constructor name whatever attribute the
+    algorithm keeps it in. An ``__init__`` taking ``**options`` accepts
+    exactly the names of ``param_rules`` among them.
 
     Attributes:
         name: registry name.
@@ -29,6 +47,37 @@ class Optimizer:
 
     name: str = "optimizer"
     n_obj_supported: int | None = 1
+    param_rules: dict[str, Rule] = {}
+
+    def __new__(cls, *args, **kwargs):
+        self = super().__new__(cls)
+        self._params = cls._resolve_params(args, kwargs)
+        return self
+
+    @classmethod
+    def _resolve_params(cls, args: tuple, kwargs: dict) -> dict:
+        """Constructor arguments by name, defaults filled in, each checked and normalised by its rule."""
+        owner = f"algorithm {vars(cls).get('name', cls.__name__)!r}"  # the registry sets ``name`` on the class
+        signature, allowed = _constructor(cls)
+        unknown = [k for k in kwargs if k not in allowed]
+        if unknown:
+            raise ValueError(f"{owner} has no parameter {unknown[0]!r}; its parameters: {', '.join(allowed) or 'none'}")
+        try:
+            bound = signature.bind(None, *args, **kwargs)
+        except TypeError as exc:
+            raise ValueError(f"{owner}: {exc}; its parameters: {', '.join(allowed) or 'none'}") from None
+        bound.apply_defaults()
+        values = {}
+        for key, value in list(bound.arguments.items())[1:]:
+            kind = signature.parameters[key].kind
+            if kind is inspect.Parameter.VAR_POSITIONAL:
+                if value:
+                    raise ValueError(f"{owner} takes its parameters by name, got positional {value!r}")
+            elif kind is inspect.Parameter.VAR_KEYWORD:
+                values.update(value)
+            else:
+                values[key] = value
+        return check_values(owner, cls.param_rules, values)
 
     def setup(self, problem, rng: np.random.Generator, max_evals: int | None = None) -> "Optimizer":
         """Prepare a run on ``problem`` with ``rng`` and a budget of ``max_evals`` evaluations; returns self."""
@@ -63,12 +112,21 @@ class Optimizer:
 
     @property
     def params(self) -> dict:
-        """The constructor parameters and their values."""
-        import inspect
+        """The full resolved parameter set: every constructor parameter (defaults included) and its value.
 
-        names = inspect.signature(type(self).__init__).parameters
-        return {k: getattr(self, k) for k in names if k != "self" and hasattr(self, k)}
+        ``type(opt)(**opt.params).params == opt.params``.
+        """
+        return dict(self._params)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"{type(self).__name__}({args})"
+
+
+@functools.cache
+def _constructor(cls) -> tuple[inspect.Signature, list[str]]:
+    """The signature of ``cls.__init__`` and the parameter names it accepts (computed once per class)."""
+    signature = inspect.signature(cls.__init__)
+    named = [p.name for p in list(signature.parameters.values())[1:] if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    extra = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+    return signature, named + [k for k in cls.param_rules if extra and k not in named]

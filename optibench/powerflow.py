@@ -9,9 +9,18 @@ ignored (it is supplied directly by the substation).
 A row that does not converge (voltage collapse, or ``max_iter`` too small) is
 flagged in ``converged`` and its voltages, losses and voltage extremes are NaN;
 nothing is raised.
+
+The Numba kernel indexes buses without bounds checks, so :func:`solve_batch`
+checks everything it hands over first: the shapes of the injections and the
+warm start on every call, and the network's bus indices (``order`` a
+permutation of the buses starting at the slack, every ``parent`` a bus swept
+earlier, finite impedances) once per :class:`~optibench.network.Network`
+object. A :class:`Network` built by ``from_arrays`` always passes; one put
+together by hand may not, and gets a ValueError instead of a crash.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -25,6 +34,8 @@ DEFAULT_TOL = 1e-9
 DEFAULT_MAX_ITER = 100
 PARALLEL_MIN_WORK = 50_000
 """Batches of at least this many bus-rows (batch x n_bus) use all of Numba's threads by default."""
+_CHECKED: weakref.WeakSet = weakref.WeakSet()
+"""Networks whose bus indices :func:`check_network` has accepted (each is immutable)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +116,34 @@ class PowerFlowResult:
         return self.v
 
 
+def check_network(network: Network) -> None:
+    """Raise ValueError unless ``network``'s arrays are safe for the kernel; O(n_bus), once per network."""
+    if network in _CHECKED:
+        return
+    if not isinstance(network, Network):
+        raise ValueError(f"solve_batch needs an optibench Network, got {type(network).__name__}")
+    n = network.n_bus
+    order, parent = np.asarray(network.order), np.asarray(network.parent)
+    where = f"network {network.name!r}"
+    for label, arr in (("order", order), ("parent", parent), ("r_ohm", network.r_ohm), ("x_ohm", network.x_ohm)):
+        if np.shape(arr) != (n,):
+            raise ValueError(f"{where}: {label} must have shape ({n},) like bus_ids; got {np.shape(arr)}")
+    if order.dtype != np.int64 or parent.dtype != np.int64:
+        raise ValueError(f"{where}: order and parent must be int64 bus indices")
+    if n == 0 or not np.array_equal(np.sort(order), np.arange(n)):
+        raise ValueError(f"{where}: order must list every bus index 0..{n - 1} once")
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    feeds = parent[order[1:]]
+    if parent[order[0]] != -1 or not (
+        np.all((feeds >= 0) & (feeds < n)) and np.all(position[np.clip(feeds, 0, n - 1)] < np.arange(1, n))
+    ):
+        raise ValueError(f"{where}: parent must be -1 at the slack bus and, for every other bus, a bus earlier in order")
+    if not (np.isfinite(network.r_pu).all() and np.isfinite(network.x_pu).all()):
+        raise ValueError(f"{where}: branch impedances must be finite")
+    _CHECKED.add(network)
+
+
 def solve_batch(
     network: Network,
     p_kw,
@@ -132,6 +171,7 @@ def solve_batch(
             since starting the threads costs more than a small batch.
             Results do not depend on it.
     """
+    check_network(network)
     n = network.n_bus
     p = np.ascontiguousarray(np.atleast_2d(np.asarray(p_kw, dtype=np.float64)))
     q = np.ascontiguousarray(np.atleast_2d(np.asarray(q_kvar, dtype=np.float64)))

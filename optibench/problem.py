@@ -38,23 +38,45 @@ class Evaluation:
     extras: dict[str, np.ndarray] = field(default_factory=dict)
 
 
+OPTIMUM_STATUSES = ("proven", "bound", "best-known")
+"""What a known optimum's value is worth, strongest first (see :class:`KnownOptimum`)."""
+
+
 @dataclass(frozen=True)
 class KnownOptimum:
-    """A certified optimum (or bound) of a problem instance.
+    """The best value known for a problem instance, labelled by what proves it.
 
     Attributes:
-        value: objective value (for a bound: the bound).
-        solution: the optimal solution in the problem's own terms (or None).
-        method: how it was obtained (``"enumeration"``, ``"SOCP (Clarabel)"``...).
-        is_bound: True when ``value`` is only a lower bound.
+        value: objective value (for a bound: the bound), in the objective's units.
+        status: ``"proven"`` (enumeration of the whole space, an analytic
+            proof, or a solver certificate that closes its gap and whose
+            re-check by the problem's own evaluation matches), ``"bound"``
+            (a relaxation or a gap-limited MILP: ``value`` is a lower bound and
+            ``incumbent`` the best feasible value known) or ``"best-known"``
+            (the best value any method found; ``method`` says which).
+        method: how it was obtained (``"enumeration of all ..."``, ``"SOCP relaxation ..."``...).
+        solution: the solution in the problem's own terms (or None).
+        incumbent: for a bound, the best feasible value known (objective units), else None.
+        tolerance: the tolerance of the proof (e.g. ``"MIP gap 0; AC re-check within 1e-6 kW"``).
         computed: ISO date of the computation, or a citation for a published one.
     """
 
     value: float
-    solution: Any = None
+    status: str
     method: str = ""
-    is_bound: bool = False
+    solution: Any = None
+    incumbent: float | None = None
+    tolerance: str = ""
     computed: str = ""
+
+    def __post_init__(self):
+        if self.status not in OPTIMUM_STATUSES:
+            raise ValueError(f"known optimum: status must be one of {OPTIMUM_STATUSES}, got {self.status!r}")
+
+    @property
+    def is_bound(self) -> bool:
+        """True when ``value`` is only a lower bound."""
+        return self.status == "bound"
 
 
 class Problem:
@@ -70,13 +92,27 @@ class Problem:
         space: the variables and their decoding rule.
         n_obj, n_con: number of objectives and of constraints.
         objective_names, constraint_names: what F's and G's columns mean (with units).
-        known_optimum: a :class:`KnownOptimum`, or None.
+        known_optimum: a :class:`KnownOptimum`, or None; families read it from
+            the stored optima (:func:`optibench.known_optima.lookup`), never
+            compute it on access.
+        success_atol: the absolute objective difference (objective units)
+            within which a feasible run counts as having reached the known
+            optimum; each family sets what is meaningful for its objective.
+
+    Optional methods a family may offer (``optibench certify`` and ``optibench
+    exact`` use them):
+
+    * ``certify() -> (fields, power_flows)``: compute this instance's known
+      optimum; ``fields`` are :class:`KnownOptimum`'s fields but ``computed``.
+    * ``exact(**options) -> dict``: solve this instance's exact baseline and
+      return a JSON-ready summary with at least ``status`` (the solver's).
     """
 
     name: str = "problem"
     n_obj: int = 1
     n_con: int = 0
     known_optimum: KnownOptimum | None = None
+    success_atol: float = 1e-6
     objective_names: tuple[str, ...] = ("f",)
     constraint_names: tuple[str, ...] = ()
 
@@ -150,5 +186,6 @@ class Problem:
             "variables": self.space.describe(),
             "objectives": list(self.objective_names),
             "constraints": list(self.constraint_names),
+            "success_atol": self.success_atol,
             "known_optimum": None if self.known_optimum is None else vars(self.known_optimum),
         }

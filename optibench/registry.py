@@ -1,11 +1,12 @@
 """Registry of problems and algorithms, built-in and third-party.
 
-Built-in modules register with the decorators below; the packages
-``optibench.problems`` and ``optibench.algorithms`` list their names in
-``BUILTIN`` (name -> ``"module:Class"``) so that a family's module, and the
-libraries it needs (cvxpy for the exact baselines, say), is imported only
-when that family is used: a worker process running EO on a placement
-problem never loads the cone-program code.
+Each built-in name is declared once: the packages ``optibench.problems``
+and ``optibench.algorithms`` list theirs in ``BUILTIN`` (name ->
+``"module:Class"``), and the registry sets the class's ``name`` when it
+first resolves it. A family's module, and the libraries it needs (cvxpy for
+the exact baselines, say), is imported only when that family is used: a
+worker process running EO on a placement problem never loads the
+cone-program code.
 
 A third-party package registers through an entry point in its own
 ``pyproject.toml``::
@@ -26,30 +27,10 @@ from importlib.metadata import entry_points
 
 KINDS = ("problems", "algorithms")
 _REGISTRY: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
+"""Names resolved so far, with their class (or factory)."""
 _PENDING: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
 """Names known but not imported yet: a ``"module:attr"`` string or an entry point."""
 _listed = False
-
-
-def register_problem(name: str):
-    """Class decorator: make a problem family available as ``get_problem(name, **instance)``."""
-    return _register("problems", name)
-
-
-def register_algorithm(name: str):
-    """Class decorator: make an optimizer available as ``get_algorithm(name, **params)``."""
-    return _register("algorithms", name)
-
-
-def _register(kind: str, name: str):
-    def decorator(obj):
-        _REGISTRY[kind][name] = obj
-        _PENDING[kind].pop(name, None)
-        if isinstance(obj, type):
-            obj.name = name
-        return obj
-
-    return decorator
 
 
 def _list_all() -> None:
@@ -63,12 +44,11 @@ def _list_all() -> None:
         for name, target in builtin.items():
             _PENDING[kind].setdefault(name, target)
         for ep in entry_points(group=f"optibench.{kind}"):
-            if ep.name not in _REGISTRY[kind]:
-                _PENDING[kind].setdefault(ep.name, ep)
+            _PENDING[kind].setdefault(ep.name, ep)
 
 
 def _resolve(kind: str, name: str):
-    """Import a pending entry; None (with a warning) for a plug-in that fails to load."""
+    """Import a pending entry and name it; None (with a warning) for a plug-in that fails to load."""
     target = _PENDING[kind][name]
     if isinstance(target, str):
         module, _, attr = target.partition(":")
@@ -81,7 +61,11 @@ def _resolve(kind: str, name: str):
                           f"could not be loaded and is skipped: {exc}", stacklevel=3)
             _PENDING[kind].pop(name)
             return None
-    return _register(kind, name)(obj)
+    _REGISTRY[kind][name] = obj
+    del _PENDING[kind][name]
+    if isinstance(obj, type):
+        obj.name = name
+    return obj
 
 
 def _lookup(kind: str, name: str):

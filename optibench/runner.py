@@ -1,18 +1,36 @@
 """Trial runner: seeded runs of (problem, algorithm) pairs, in parallel.
 
 Each run's seed comes from one ``numpy.random.SeedSequence`` whose entropy is
-the master seed and whose spawn key is (problem, instance, algorithm,
-parameters, run index), so a run's result depends on nothing else: not on
-``n_jobs``, the backend, the order in which runs execute, or which other runs
-are in the batch. The ``seed`` column reproduces a run on its own::
+the master seed and whose spawn key is the run's identity (problem, instance,
+algorithm, parameters, label, run index), so a run's result depends on
+nothing else: not on ``n_jobs``, the backend, the order in which runs
+execute, or which other runs are in the batch. The ``seed`` column
+reproduces a run on its own::
 
     minimize(problem, algorithm, max_evals, seed=row.seed)
 
-Runs are joblib tasks: processes on this machine (``backend="loky"``) or a
-``dask.distributed`` cluster (``backend="dask"``, through joblib's Dask
-backend; the workers need optibench installed). Finished runs come back to
-the calling process, which hands each to ``on_row`` at once (the CLI stores
-it), so an interrupted batch loses only the runs in flight.
+A run that fails is a row too, with ``status = "failed"``, the error and its
+traceback; the batch goes on. A run fails when it raises (in ``ask``,
+``tell``, the problem's evaluation, or a malformed population) or when the
+worker process running it dies (``os._exit``, a crash, SIGKILL).
+
+Where runs execute:
+
+* ``n_jobs=1``: in this process, one after the other (a run that ends the
+  process ends the batch; the runs stored so far are kept).
+* ``backend="loky"``, other ``n_jobs``: worker processes on this machine,
+  at most one per run left. When a worker dies, loky stops every worker; the
+  runs that were not finished are started again, and those that were in
+  flight are re-run one at a time, each alone in a fresh worker, so exactly
+  the runs that end their worker are recorded as failed, whatever the
+  scheduling. Workers exit when this process dies.
+* ``backend="dask"``: a ``dask.distributed`` cluster (the workers need
+  optibench installed); Dask itself re-runs tasks whose worker died and
+  reports a run that keeps killing workers as ``KilledWorker``.
+
+Finished runs come back to the calling process, which hands each to
+``on_row`` at once (the CLI stores it), so an interrupted batch loses only
+the runs in flight.
 """
 from __future__ import annotations
 
@@ -20,16 +38,24 @@ import copy
 import hashlib
 import json
 import math
+import os
 import sys
+import threading
+import time
+import traceback
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, wait
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
-from joblib import Parallel, delayed, parallel_config
+from joblib import cpu_count
+from joblib.externals.loky import get_reusable_executor
+from joblib.externals.loky.process_executor import BrokenProcessPool
 from tqdm import tqdm
 
 from .experiment import DEFAULT_RUNS, Experiment
-from .minimize import minimize
+from .minimize import Run
 from .registry import get_algorithm, get_problem
 
 if TYPE_CHECKING:
@@ -37,8 +63,19 @@ if TYPE_CHECKING:
 
 BACKENDS = ("loky", "dask")
 
-KEY_COLUMNS = ("problem", "instance", "algorithm", "params", "run")
+KEY_COLUMNS = ("problem", "instance", "algorithm", "params", "label", "run")
 """The columns of a results row that identify its run."""
+
+SCHEDULER_TIMEOUT_S = 10.0
+"""Seconds to wait for a Dask scheduler before giving up."""
+WORKER_IDLE_TIMEOUT_S = 300
+"""Seconds an idle loky worker waits for the next run before it exits."""
+PARENT_POLL_S = 1.0
+"""How often a worker checks that the process that started it is alive (s)."""
+
+
+class SchedulerError(ConnectionError):
+    """The Dask scheduler cannot be reached."""
 
 
 def row_key(row) -> tuple:
@@ -49,11 +86,12 @@ def row_key(row) -> tuple:
 class Trial:
     """One run to do: the problem, the optimizer (copied before use), the budget and the seed.
 
-    ``identity`` holds the row's identity columns (problem, instance,
-    algorithm, params, label, run), instance and params as canonical JSON.
-    ``optimum`` is the problem's known optimum, read here, in the main
-    process, so that an optimum computed on demand (a cone program) is
-    computed once per problem, not once per run.
+    ``identity`` holds the row's identity columns (:data:`KEY_COLUMNS`),
+    instance and params (the optimizer's full resolved parameters) as
+    canonical JSON. ``context`` holds the columns every row of this trial
+    shares beyond its identity and seed: the problem's known optimum (its
+    value, status and method, read here once per problem) and success
+    tolerance, and the optibench version.
     """
 
     def __init__(self, problem, optimizer, label: str, run: int, max_evals: int, master_seed: int):
@@ -69,7 +107,54 @@ class Trial:
             "run": int(run),
         }
         self.seed = run_seed(master_seed, *row_key(self.identity))
-        self.optimum = problem.known_optimum
+        from . import __version__  # defined after the package imports this module
+
+        optimum = problem.known_optimum
+        self.context = {
+            "optimum": math.nan if optimum is None else float(optimum.value),
+            "optimum_status": None if optimum is None else optimum.status,
+            "optimum_method": None if optimum is None else (optimum.method or None),
+            "success_atol": float(problem.success_atol),
+            "optibench_version": __version__,
+        }
+
+    def row(self, result) -> dict:
+        """The results row of a finished run (a :class:`~optibench.minimize.Result`)."""
+        return {
+            **self.identity,
+            "seed": self.seed,
+            "status": "ok",
+            "error": None,
+            "traceback": None,
+            "best_f": math.nan if result.f is None else result.f,
+            "violation": result.violation,
+            "n_evals": result.n_evals,
+            "n_nonfinite": result.n_nonfinite,
+            "time_s": result.time_s,
+            "best_x": result.x,
+            "history": result.history,
+            "front_f": result.front_F,
+            **self.context,
+        }
+
+    def failed_row(self, exc: BaseException, n_evals: int = 0, n_nonfinite: int = 0, time_s: float = math.nan) -> dict:
+        """The results row of a run that raised ``exc`` after ``n_evals`` evaluations."""
+        return {
+            **self.identity,
+            "seed": self.seed,
+            "status": "failed",
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": "".join(traceback.format_exception(exc)),
+            "best_f": math.nan,
+            "violation": math.nan,
+            "n_evals": n_evals,
+            "n_nonfinite": n_nonfinite,
+            "time_s": time_s,
+            "best_x": None,
+            "history": np.empty((0, 3)),
+            "front_f": None,
+            **self.context,
+        }
 
 
 def canonical_json(params: dict) -> str:
@@ -106,46 +191,165 @@ def experiment_trials(experiment: Experiment, runs: int | None = None) -> list[T
 
 
 def run_one(trial: Trial) -> dict:
-    """Run one trial; the results row (see :data:`optibench.store.SCHEMA`)."""
-    result = minimize(trial.problem, copy.deepcopy(trial.optimizer), trial.max_evals, seed=trial.seed)
-    optimum = trial.optimum
-    return {
-        **trial.identity,
-        "seed": trial.seed,
-        "best_f": math.nan if result.f is None else result.f,
-        "violation": result.violation,
-        "n_evals": result.n_evals,
-        "time_s": result.time_s,
-        "best_x": result.x,
-        "history": result.history,
-        "front_f": result.front_F,
-        "optimum": math.nan if optimum is None else float(optimum.value),
-        "optimum_is_bound": optimum is not None and optimum.is_bound,
-    }
+    """Run one trial; its results row (see :data:`optibench.store.SCHEMA`), status "failed" when the run raised."""
+    start = time.perf_counter()
+    run = None
+    try:
+        run = Run(trial.problem, copy.deepcopy(trial.optimizer), trial.max_evals, seed=trial.seed)
+        return trial.row(run.execute())
+    except (Exception, SystemExit) as exc:
+        spent = (0, 0) if run is None else (run.n_evals, run.n_nonfinite)
+        return trial.failed_row(exc, *spent, time.perf_counter() - start)
+
+
+def check_n_jobs(n_jobs) -> int:
+    """``n_jobs`` if it is an integer >= 1 or -1 (one per CPU), else ValueError."""
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or not (n_jobs >= 1 or n_jobs == -1):
+        raise ValueError(f"n_jobs must be an integer >= 1, or -1 for one process per CPU; got {n_jobs!r}")
+    return int(n_jobs)
 
 
 def run_batch(trials: list[Trial], n_jobs: int = 1, backend: str = "loky", scheduler: str | None = None, on_row=None) -> list[dict]:
-    """Run ``trials``; rows in the order of ``trials``.
+    """Run ``trials``; rows in the order of ``trials``, failed runs included.
 
     Args:
         trials: the runs to do.
-        n_jobs: parallel processes for ``loky`` (-1: one per CPU); ignored by
-            ``dask``, which uses every worker of the cluster.
+        n_jobs: 1 (runs in this process), -1 (one process per CPU) or a number
+            of processes, for ``loky``; never more processes than runs. Ignored
+            by ``dask``, which uses every worker of the cluster.
         backend: ``"loky"`` or ``"dask"``.
         scheduler: address of the Dask scheduler (``tcp://host:8786``); none
-            starts a local cluster.
+            starts a local cluster whose dashboard listens on 127.0.0.1 only.
         on_row: called in this process with each row as soon as its run finishes.
+
+    Raises:
+        ValueError: a bad ``n_jobs`` or ``backend``.
+        SchedulerError: the Dask scheduler cannot be reached.
     """
+    n_jobs = check_n_jobs(n_jobs)
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    done = {}
-    with _parallel(backend, n_jobs, scheduler) as parallel, _Progress(len(trials)) as progress:
-        for row in parallel(delayed(run_one)(t) for t in trials):
+    rows = [None] * len(trials)
+    with _Progress(len(trials)) as progress:
+
+        def emit(i: int, row: dict) -> None:
+            rows[i] = row
             if on_row is not None:
                 on_row(row)
             progress.update(row)
-            done[row_key(row)] = row
-    return [done[row_key(t.identity)] for t in trials]
+
+        if backend == "dask":
+            _run_on_dask(trials, scheduler, emit)
+        elif n_jobs == 1:
+            for i, trial in enumerate(trials):
+                emit(i, run_one(trial))
+        elif trials:
+            _run_in_processes(trials, min(cpu_count() if n_jobs == -1 else n_jobs, len(trials)), emit)
+    return rows
+
+
+def _run_in_processes(trials: list[Trial], n_workers: int, emit) -> None:
+    """Run ``trials`` in ``n_workers`` loky processes; runs in flight when a worker died are re-run alone."""
+    parent = os.getpid()
+    pending, suspects = list(range(len(trials))), []
+    while pending:
+        pending, lost = _process_round(trials, pending, n_workers, parent, emit)
+        suspects += lost
+    for i, _ in sorted(suspects, key=lambda lost: lost[0]):
+        _, lost = _process_round(trials, [i], 1, parent, emit)
+        if lost:
+            emit(i, trials[i].failed_row(_worker_died(lost[0][1])))
+
+
+class WorkerDied(RuntimeError):
+    """The worker process running a run died (a crash, ``os._exit``, a kill signal)."""
+
+
+def _worker_died(exc: BaseException) -> WorkerDied:
+    """A short :class:`WorkerDied` (with the worker's exit code) caused by loky's ``exc``."""
+    codes = str(exc).partition("exit codes of the workers are ")[2].splitlines()
+    died = WorkerDied("the worker process running this run died" + (f", exit code {codes[0]}" if codes else ""))
+    died.__cause__ = exc
+    return died
+
+
+def _process_round(trials, order: list[int], n_workers: int, parent: int, emit):
+    """Run the trials ``order`` until all are done or a worker dies.
+
+    Returns (indices never submitted, [(index, error) of the runs lost with the workers]).
+    """
+    executor = get_reusable_executor(
+        max_workers=n_workers, timeout=WORKER_IDLE_TIMEOUT_S, initializer=_watch_parent, initargs=(parent,)
+    )
+    queue, in_flight = deque(order), {}
+    try:
+        while queue or in_flight:
+            while queue and len(in_flight) < 2 * n_workers:
+                i = queue.popleft()
+                in_flight[executor.submit(run_one, trials[i])] = i
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            lost = []
+            for future in done:
+                i, exc = in_flight.pop(future), future.exception()
+                if isinstance(exc, BrokenProcessPool):
+                    lost.append((i, exc))
+                else:
+                    emit(i, future.result() if exc is None else trials[i].failed_row(exc))
+            if lost:
+                wait(in_flight)  # loky ends every run in flight when a worker dies
+                for future, i in in_flight.items():
+                    exc = future.exception()
+                    if exc is None:
+                        emit(i, future.result())
+                    else:
+                        lost.append((i, exc))
+                return list(queue), lost
+    except BaseException:
+        executor.shutdown(wait=False, kill_workers=True)
+        raise
+    return [], []
+
+
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: a daemon thread that ends this worker process when ``parent`` is no
+    longer its parent (it died, and the worker was adopted by another process)."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="optibench-parent-watchdog", daemon=True).start()
+
+
+def _run_on_dask(trials: list[Trial], scheduler: str | None, emit) -> None:
+    """Run ``trials`` on a Dask cluster; a run whose worker died (``KilledWorker``) is a failed row."""
+    from distributed import as_completed
+
+    with dask_client(scheduler) as client:
+        futures = {client.submit(run_one, trial, pure=False): i for i, trial in enumerate(trials)}
+        for future in as_completed(futures):
+            i = futures[future]
+            emit(i, trials[i].failed_row(future.exception()) if future.status == "error" else future.result())
+
+
+@contextmanager
+def dask_client(scheduler: str | None):
+    """A ``distributed.Client`` of the scheduler at ``scheduler``, or of a new local cluster
+    whose dashboard listens on 127.0.0.1 only; SchedulerError when the scheduler cannot be
+    reached within :data:`SCHEDULER_TIMEOUT_S`."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is None:
+        with LocalCluster(dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler} within {SCHEDULER_TIMEOUT_S:g} s ({exc})") from None
+    with client:
+        yield client
 
 
 def run_trials(
@@ -176,8 +380,8 @@ def run_trials(
 
     Returns:
         The rows of :data:`optibench.store.SCHEMA`: ``run``, ``seed``,
-        ``best_f``, ``violation``, ``n_evals``, ``time_s``, ``best_x``,
-        ``history`` (n_tells, 3), ... in run order.
+        ``status``, ``best_f``, ``violation``, ``n_evals``, ``time_s``,
+        ``best_x``, ``history`` (n_tells, 3), ... in run order.
     """
     if isinstance(problem, str):
         problem = get_problem(problem, **(instance or {}))
@@ -193,18 +397,6 @@ def run_trials(
     return pandas.DataFrame(run_batch(trials, n_jobs, backend, scheduler))
 
 
-@contextmanager
-def _parallel(backend: str, n_jobs: int, scheduler: str | None):
-    """A joblib ``Parallel`` that yields results as they finish, on the chosen backend."""
-    if backend == "loky":
-        yield Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-        return
-    from distributed import Client
-
-    with Client(scheduler), parallel_config(backend="dask"):
-        yield Parallel(n_jobs=-1, return_as="generator_unordered")
-
-
 class _Progress:
     """Progress bar on a terminal (runs done, best feasible value so far, time left); silent otherwise."""
 
@@ -213,7 +405,7 @@ class _Progress:
         self.bar = tqdm(total=total, unit="run", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True)
 
     def update(self, row: dict) -> None:
-        if row["violation"] <= 0 and row["best_f"] < self.best:
+        if row["violation"] <= 0 and row["best_f"] < self.best:  # False for a failed run (NaN)
             self.best = row["best_f"]
             self.bar.set_postfix(best=f"{self.best:.6g}", refresh=False)
         self.bar.update(1)

@@ -26,7 +26,7 @@ from .network import Network
 from .powerflow import solve_batch
 
 STABILITY_MAX_ITER = 5000
-"""Sweep limit near the nose, where the sweep converges slowly (see results/seed003/stability.md)."""
+"""Sweep limit near the nose, where the sweep converges slowly (see "Loadability" in results/seed003/README.md)."""
 
 
 @dataclass(frozen=True)

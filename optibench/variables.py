@@ -13,6 +13,18 @@ same for all of them:
   Duplicates are repaired left to right: a coordinate whose choice is taken
   moves to the nearest free index, looking one step up, then one down, then
   two up, and so on.
+
+Non-finite points are refused, not repaired: :meth:`VariableSpace.decode`
+raises ``ValueError`` when a coordinate is NaN or infinite, naming the
+variable and the rows, before anything is rounded or indexed (a NaN has no
+nearest integer or bus, and the Numba decoder would index memory with it).
+Clipping a NaN to a bound instead would hide the fault and bias a search
+towards that bound. The message starts with "non-finite point" and names no
+caller: whoever handed the points over says who it is
+(:func:`optibench.minimize` checks each population first and names the
+optimizer that asked for it; :meth:`encode` refuses a NaN as no valid
+choice), so this check is the last guard for any other caller of
+``Problem.evaluate``.
 """
 from __future__ import annotations
 
@@ -116,7 +128,13 @@ class VariableSpace:
         """Map box points ``X`` (pop, n_var) to variable values (pop, n_var), float64.
 
         Distinct columns hold the chosen values themselves (e.g. bus numbers).
+        Raises ValueError for a wrong shape, or a NaN / inf coordinate (naming its variable).
         """
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_var:
+            raise ValueError(f"points to decode must have shape (pop, {self.n_var}); got {X.shape}")
+        if not np.isfinite(X).all():
+            raise self._non_finite(X)
         Z = np.clip(X, self.xl, self.xu)
         for var in self.variables:
             cols = self.slices[var.name]
@@ -126,6 +144,18 @@ class VariableSpace:
                 index = _distinct_indices(np.ascontiguousarray(Z[:, cols]), len(var.choices))
                 Z[:, cols] = np.asarray(var.choices, dtype=np.float64)[index]
         return Z
+
+    def _non_finite(self, X: np.ndarray) -> ValueError:
+        """The error for points ``X`` (pop, n_var) with NaN or inf: the first such variable and its rows."""
+        bad = ~np.isfinite(X)
+        var = next(v for v in self.variables if bad[:, self.slices[v.name]].any())
+        cols = self.slices[var.name]
+        rows = np.flatnonzero(bad[:, cols].any(axis=1))
+        values = sorted({repr(float(x)) for x in X[:, cols][bad[:, cols]]})
+        return ValueError(
+            f"non-finite point: variable {var.name!r} is {' / '.join(values)} in {len(rows)} of {len(X)} point(s) "
+            f"(rows {rows[:5].tolist()}{' ...' if len(rows) > 5 else ''}); decision values must be finite"
+        )
 
     def encode(self, values) -> np.ndarray:
         """A box point (n_var,) that decodes to ``values`` (n_var,): for Distinct, choice value -> index + 0.5."""

@@ -1,7 +1,9 @@
 """Built-in problem families (installed as ``optibench.problems``).
 
-Each module is imported only when one of its problems is asked for (see
-:mod:`optibench.registry`); a new family adds its names here.
+``BUILTIN`` is the one declaration of each built-in name (name ->
+``"module:Class"``); the registry imports a module only when one of its
+problems is asked for and sets the class's ``name`` then (see
+:mod:`optibench.registry`). A new family adds its names here.
 """
 BUILTIN = {
     "sphere": "optibench.problems.sanity:Sphere",
@@ -15,7 +17,7 @@ BUILTIN = {
     "dg-placement": "optibench.problems.placement:DgPlacement",
     "hosting-capacity": "optibench.problems.hosting_capacity:HostingCapacity",
     "sop-operation": "optibench.problems.sop_operation:SopOperation",
-    "sop-siting": "optibench.problems.sop_siting_search:SopSiting",
+    "sop-siting": "optibench.problems.sop_siting:SopSiting",
     "ev-load-levelling": "optibench.problems.ev_scheduling:EvLoadLevelling",
     "ev-res-support": "optibench.problems.ev_scheduling:EvResSupport",
     "ev-res-network": "optibench.problems.ev_res_network:EvResNetwork",

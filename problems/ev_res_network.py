@@ -38,11 +38,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from optibench.checks import check_instance, integer, text
 from optibench.ev import BEV, Fleet, VehicleType
 from optibench.network import load_network
 from optibench.powerflow import solve_batch
 from optibench.problems.ev_scheduling import EvScheduling, frank_wolfe_gap, read_profile, simplex_least_squares
-from optibench.registry import register_problem
 
 FIT_POINTS = 9
 """Power flows per period for the quadratic loss fit."""
@@ -50,7 +50,6 @@ MAX_ROUNDS = 50
 """Gauss-Newton QPs :meth:`EvResNetwork.certify` may take."""
 
 
-@register_problem("ev-res-network")
 class EvResNetwork(EvScheduling):
     """Flexible BEVs supporting wind and PV at one bus of a feeder, with the feeder's AC losses (eq. 16 + 21).
 
@@ -59,8 +58,12 @@ class EvResNetwork(EvScheduling):
     """
 
     objective_names = ("sum of squared substation demand with network losses (MW^2)",)
+    success_atol = 1e-3
+    """MW^2, as ``ev-res-support``'s: 0.5 kW more in one half-hour of a demand up to 1 MW."""
 
     def __init__(self, network: str = "ieee33", bus: int = 7, vehicles: int = 300):
+        check_instance(self, {"network": text(), "bus": integer(1), "vehicles": integer(1)},
+                       network=network, bus=bus, vehicles=vehicles)
         net = load_network(network)
         self.bus_index = net.index_of(bus)
         if self.bus_index == net.slack:

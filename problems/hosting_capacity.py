@@ -56,14 +56,19 @@ loss counts as ``DIVERGED_LOSS_KW``, as in :mod:`optibench.problems.feeder`);
 per hour, lower and upper voltage limits (p.u.) and the largest branch flow
 over the line limit (fraction of the limit); per storage unit, the state of
 charge below 0 and above 1 and the final SOC short of the initial one
-(fractions of E). The known optimum is the cone program's solution; it is a bound when the
-relaxation is not exact there.
+(fractions of E).
+
+Exact baseline (``optibench exact hosting-capacity``, :meth:`HostingCapacity.exact`):
+the cone program with its AC re-check. Known optimum (``optibench certify``,
+stored, :meth:`HostingCapacity.certify`): the cone program's optimum,
+``proven`` when the relaxation is exact there (zero relaxation gap, no
+simultaneous charge and discharge) and the AC evaluation matches, else a
+``bound``.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
 
@@ -71,14 +76,13 @@ import cvxpy as cp
 import numpy as np
 import pandas as pd
 
+from optibench.checks import check_values, choice, integer, text
 from optibench.exact import BranchFlowModel, PhotovoltaicUnit, ScaledLoad, Solution, StaticVarGenerator, Storage
-from optibench.exact.sweep import solve_many
-from optibench.known_optima import CONE_METHOD, exact_optimum
+from optibench.known_optima import CONE_METHOD, exact_fields, lookup
 from optibench.network import Network, load_network
 from optibench.powerflow import solve_batch
-from optibench.problem import Evaluation, KnownOptimum, Problem
+from optibench.problem import Evaluation, Problem
 from optibench.problems.feeder import DIVERGED_LOSS_KW
-from optibench.registry import register_problem
 from optibench.variables import Real, VariableSpace
 
 PROFILES_FILE = Path(str(files("optibench.data").joinpath("profiles", "paper000_day.csv")))
@@ -148,10 +152,8 @@ class HostingCapacityCase:
     """
 
     def __init__(self, scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None):
-        if scenario not in SCENARIOS:
-            raise ValueError(f"hosting-capacity: scenario must be one of {sorted(SCENARIOS)}, got {scenario!r}")
-        if ev not in (1, 2):
-            raise ValueError(f"hosting-capacity: ev must be 1 or 2, got {ev!r}")
+        rules = {"scenario": choice(*SCENARIOS), "ev": choice(1, 2), "bus": integer(1), "profiles": text(optional=True)}
+        check_values("problem 'hosting-capacity'", rules, dict(scenario=scenario, ev=ev, bus=bus, profiles=profiles))
         self.network: Network = load_network(NETWORK)
         if bus == self.network.bus_ids[self.network.slack] or bus not in self.network.bus_ids:
             raise ValueError(f"hosting-capacity: bus must be a non-substation bus of {NETWORK} (2-33), got {bus!r}")
@@ -239,24 +241,6 @@ class HostingCapacityResult:
         }
 
 
-def solve_exact(scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None, relaxation: str = "socp", binary: bool = False) -> dict:
-    """Solve one instance exactly and return :meth:`HostingCapacityResult.summary` (the CLI's output)."""
-    return HostingCapacityCase(scenario, ev, bus, profiles).solve(relaxation, binary).summary()
-
-
-def sweep(scenarios=tuple(SCENARIOS), evs=(1, 2), buses=range(2, 34), n_jobs: int = -1, profiles: str | None = None) -> pd.DataFrame:
-    """Solve every (scenario, EV type, bus) in parallel; one row per instance.
-
-    Columns are :func:`solve_exact`'s summary flattened with ``_``
-    (``instance_bus``, ``capacity_kw``, ``ac_recheck_vmin_pu``, ...).
-    """
-    instances = [
-        {"scenario": s, "ev": e, "bus": b, "profiles": profiles} for s in scenarios for e in evs for b in buses
-    ]
-    return pd.json_normalize(solve_many(solve_exact, instances, n_jobs), sep="_")
-
-
-@register_problem("hosting-capacity")
 class HostingCapacity(Problem):
     """Paper 000's hosting capacity for metaheuristics; see the module docstring.
 
@@ -271,6 +255,9 @@ class HostingCapacity(Problem):
 
     n_obj = 1
     objective_names = ("w1 loss_kwh - w2 s_ev_kw (kW)",)
+    success_atol = 1e-3
+    """kW, as the feeder problems' (:class:`~optibench.problems.feeder.FeederProblem`): 1 W of the
+    objective; the AC evaluation of the cone optimum matches its value to about 1e-6 kW."""
 
     def __init__(self, scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None):
         case = HostingCapacityCase(scenario, ev, bus, profiles)
@@ -287,6 +274,7 @@ class HostingCapacity(Problem):
         if profiles is not None:
             instance["profiles"] = str(profiles)
         super().__init__(VariableSpace(variables), **instance)
+        self.known_optimum = lookup(self.name, self.instance)
         self.constraint_names = self._constraint_names(T)
         self.n_con = len(self.constraint_names)
         net = case.network
@@ -365,13 +353,23 @@ class HostingCapacity(Problem):
         parts += [devices[f"svg{k}"]["q_kvar"] for k in range(1, len(SVG_BUSES) + 1)]
         return np.concatenate(parts)
 
-    @cached_property
-    def exact_result(self) -> HostingCapacityResult:
-        """The cone program's solution of this instance (solved on first use)."""
-        return self.case.solve()
+    def exact(self, relaxation: str = "socp", binary: bool = False) -> dict:
+        """Solve the cone program (or LinDistFlow) of this instance: :meth:`HostingCapacityResult.summary`."""
+        return self.case.solve(relaxation, binary).summary()
 
-    @cached_property
-    def known_optimum(self) -> KnownOptimum:
-        result = self.exact_result
-        return exact_optimum(self, result.solution.summary(), lambda: self.encode_solution(result),
-                             CONE_METHOD, is_bound=not result.exact)
+    def certify(self):
+        """The cone program's optimum: proven when the relaxation is exact there and the AC evaluation matches.
+
+        Returns (KnownOptimum fields as a dict, power flows of the AC re-check).
+        """
+        result = self.case.solve()
+        solution = result.solution
+        if not solution.solved:
+            raise ValueError(f"{self.name} {self.instance}: the cone program returned {solution.status}")
+        check = solution.recheck
+        tolerance = (f"Clarabel {solution.status}; relaxation gap {check.relaxation_gap:.1e} p.u.^2 "
+                     f"(exact below {EXACT_GAP_TOL:g}); simultaneous storage charge and discharge "
+                     f"{result.simultaneous_kw:.1e} kW (none below {SIMULTANEOUS_TOL_KW:g})")
+        fields = exact_fields(self, solution.status, solution.objective, self.encode_solution(result), CONE_METHOD,
+                              closed=result.exact, tolerance=tolerance)
+        return fields, self.case.periods

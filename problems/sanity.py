@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from optibench.checks import check_instance, integer
 from optibench.problem import Evaluation, KnownOptimum, Problem
-from optibench.registry import register_problem
 from optibench.variables import Real, VariableSpace
 
 YAO_1999 = "Yao, Liu, Lin, IEEE Trans. Evol. Comput. 3(2), 1999"
@@ -30,11 +30,11 @@ class _TestFunction(Problem):
     min_dim: int = 1
 
     def __init__(self, dim: int = 30):
-        if dim < self.min_dim:
-            raise ValueError(f"{self.name}: dim must be at least {self.min_dim}, got {dim}")
+        check_instance(self, {"dim": integer(self.min_dim)}, dim=dim)
         names = [f"x{i + 1}" for i in range(dim)]
         super().__init__(_box(names, [self.low] * dim, [self.high] * dim), dim=dim)
-        self.known_optimum = KnownOptimum(0.0, [self.x_star] * dim, "analytic", computed=YAO_1999)
+        self.known_optimum = KnownOptimum(0.0, "proven", "analytic: non-negative everywhere, zero at x*",
+                                          [self.x_star] * dim, tolerance="exact", computed=YAO_1999)
 
     def _evaluate(self, Z):
         return Evaluation(F=self.f(Z)[:, None], G=np.empty((len(Z), 0)))
@@ -44,7 +44,6 @@ class _TestFunction(Problem):
         raise NotImplementedError
 
 
-@register_problem("sphere")
 class Sphere(_TestFunction):
     """f(x) = sum x_i^2 on [-100, 100]^dim; optimum 0 at x = 0."""
 
@@ -54,7 +53,6 @@ class Sphere(_TestFunction):
         return np.sum(Z * Z, axis=1)
 
 
-@register_problem("rastrigin")
 class Rastrigin(_TestFunction):
     """f(x) = 10 dim + sum (x_i^2 - 10 cos(2 pi x_i)) on [-5.12, 5.12]^dim; optimum 0 at x = 0."""
 
@@ -64,7 +62,6 @@ class Rastrigin(_TestFunction):
         return 10.0 * Z.shape[1] + np.sum(Z * Z - 10.0 * np.cos(2.0 * np.pi * Z), axis=1)
 
 
-@register_problem("rosenbrock")
 class Rosenbrock(_TestFunction):
     """f(x) = sum 100 (x_{i+1} - x_i^2)^2 + (x_i - 1)^2 on [-30, 30]^dim (dim >= 2); optimum 0 at x = 1."""
 
@@ -75,7 +72,6 @@ class Rosenbrock(_TestFunction):
         return np.sum(100.0 * (tail - head * head) ** 2 + (head - 1.0) ** 2, axis=1)
 
 
-@register_problem("ackley")
 class Ackley(_TestFunction):
     """f(x) = -20 exp(-0.2 sqrt(mean x_i^2)) - exp(mean cos(2 pi x_i)) + 20 + e on [-32, 32]^dim; optimum 0 at x = 0."""
 
@@ -86,7 +82,6 @@ class Ackley(_TestFunction):
         return -20.0 * np.exp(-0.2 * rms) - np.exp(np.mean(np.cos(2.0 * np.pi * Z), axis=1)) + 20.0 + np.e
 
 
-@register_problem("g06")
 class G06(Problem):
     """Problem g06 of the CEC 2006 constrained benchmark (from Floudas and Pardalos, 1987).
 
@@ -101,13 +96,16 @@ class G06(Problem):
 
     n_con = 2
     constraint_names = ("g1", "g2")
+    success_atol = 1e-4
+    """The CEC 2006 success criterion, ``f(x) - f(x*) <= 1e-4``."""
 
     def __init__(self):
         super().__init__(_box(["x1", "x2"], [13.0, 0.0], [100.0, 100.0]))
         self.known_optimum = KnownOptimum(
             -6961.81387558015,
+            "best-known",
+            "published best known solution",
             [14.09500000000000064, 0.8429607892154795668],
-            "published",
             computed="Liang et al., CEC 2006 technical report, problem g06",
         )
 
@@ -118,7 +116,6 @@ class G06(Problem):
         return Evaluation(F=F[:, None], G=G)
 
 
-@register_problem("zdt1")
 class ZDT1(Problem):
     """ZDT1 (Zitzler, Deb, Thiele, Evolutionary Computation 8(2), 2000), two objectives on [0, 1]^dim.
 
@@ -130,8 +127,7 @@ class ZDT1(Problem):
     objective_names = ("f1", "f2")
 
     def __init__(self, dim: int = 30):
-        if dim < 2:
-            raise ValueError(f"zdt1: dim must be at least 2, got {dim}")
+        check_instance(self, {"dim": integer(2)}, dim=dim)
         super().__init__(_box([f"x{i + 1}" for i in range(dim)], [0.0] * dim, [1.0] * dim), dim=dim)
 
     def _evaluate(self, Z):

@@ -10,8 +10,10 @@ the SOP is a pair of injections at the tie line's ends::
 
 over the SOP set-points, one period at the network's rated loads, subject to
 the power flow, each end's rating and optional voltage limits. The cone
-program (branch-flow SOCP, Clarabel) is the exact baseline: when its
-relaxation gap is zero its optimum is the AC optimum.
+program (branch-flow SOCP, Clarabel) is the exact baseline (``optibench
+exact sop-operation``, :meth:`SopOperation.exact`): when its relaxation gap
+is zero its optimum is the AC optimum, and ``optibench certify`` stores it
+as ``proven`` (else as a ``bound``).
 
 Instance parameters:
 
@@ -34,17 +36,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 import cvxpy as cp
 import numpy as np
 
+from optibench.checks import check_values, real
 from optibench.exact import BranchFlowModel, SoftOpenPoint, Solution
-from optibench.known_optima import CONE_METHOD, exact_optimum
+from optibench.known_optima import CONE_METHOD, exact_fields, lookup
 from optibench.network import Network, load_network
-from optibench.problem import Evaluation, KnownOptimum
-from optibench.problems.feeder import FeederProblem
-from optibench.registry import register_problem
+from optibench.problem import Evaluation
+from optibench.problems.feeder import FEEDER_RULES, FeederProblem
 from optibench.variables import Real, VariableSpace
 
 EXACT_GAP_TOL = 1e-6
@@ -101,6 +102,9 @@ class SopOperationCase:
 
     def __init__(self, network: str = "ieee33", ties="all", rating_kva: float | None = None,
                  loss_coefficient: float = 0.0, vmin: float | None = None, vmax: float | None = None):
+        rules = {**FEEDER_RULES, "rating_kva": real(above=0, optional=True), "loss_coefficient": real(0, below=1)}
+        check_values("problem 'sop-operation'", rules, dict(network=network, rating_kva=rating_kva,
+                                                            loss_coefficient=loss_coefficient, vmin=vmin, vmax=vmax))
         self.network = load_network(network)
         self.ties = select_ties(self.network, ties)
         self.rating_kva = None if rating_kva is None else float(rating_kva)
@@ -176,13 +180,6 @@ class SopOperationResult:
         return out
 
 
-def solve_exact(network: str = "ieee33", ties="all", rating_kva: float | None = None, loss_coefficient: float = 0.0,
-                vmin: float | None = None, vmax: float | None = None) -> dict:
-    """Solve one instance by the cone program; returns :meth:`SopOperationResult.summary` (the CLI's output)."""
-    return SopOperationCase(network, ties, rating_kva, loss_coefficient, vmin, vmax).solve().summary()
-
-
-@register_problem("sop-operation")
 class SopOperation(FeederProblem):
     """Loss minimisation by SOP set-points for metaheuristics; see the module docstring."""
 
@@ -209,6 +206,7 @@ class SopOperation(FeederProblem):
             )
             self.n_con = len(self.constraint_names)
         self._ends = self.bus_index(self.case.ties)
+        self.known_optimum = lookup(self.name, self.instance)
 
     def set_points(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Decoded variables (pop, 3 k) -> injections P, Q at both ends, each (pop, k, 2) (kW, kvar)."""
@@ -234,16 +232,22 @@ class SopOperation(FeederProblem):
         extras["converter_loss_kw"] = converter
         return Evaluation(F=(loss + converter)[:, None], G=G, extras=extras)
 
-    @cached_property
-    def exact_result(self) -> SopOperationResult:
-        """The cone program's solution of this instance (solved on first use)."""
-        return self.case.solve()
+    def exact(self) -> dict:
+        """Solve the cone program of this instance: :meth:`SopOperationResult.summary`."""
+        return self.case.solve().summary()
 
-    @cached_property
-    def known_optimum(self) -> KnownOptimum:
-        result = self.exact_result
+    def certify(self):
+        """The cone program's optimum: proven when the relaxation is exact there and the AC evaluation matches.
 
-        def set_points():
-            return [[row["p_i_kw"], row["q_i_kvar"], row["q_j_kvar"]] for row in result.set_points()]
-
-        return exact_optimum(self, result.solution.summary(), set_points, CONE_METHOD, is_bound=not result.exact)
+        Returns (KnownOptimum fields as a dict, power flows of the AC re-check).
+        """
+        result = self.case.solve()
+        solution = result.solution
+        if not solution.solved:
+            raise ValueError(f"{self.name} {self.instance}: the cone program returned {solution.status}")
+        set_points = [[row["p_i_kw"], row["q_i_kvar"], row["q_j_kvar"]] for row in result.set_points()]
+        tolerance = (f"Clarabel {solution.status}; relaxation gap {solution.recheck.relaxation_gap:.1e} p.u.^2 "
+                     f"(exact below {EXACT_GAP_TOL:g})")
+        fields = exact_fields(self, solution.status, solution.objective, set_points, CONE_METHOD,
+                              closed=result.exact, tolerance=tolerance)
+        return fields, 1

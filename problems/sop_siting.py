@@ -1,9 +1,11 @@
-"""SOP siting and charging-station carrying capacity (paper 001, eq. 1-24), linearised DistFlow MILP.
+"""SOP siting and charging-station carrying capacity (paper 001, eq. 1-24): the MILP and the registered problem.
 
-Source: paper 001 (``shared/seeds``): raise the carrying capacity ``c(i)``
-(kW, constant over the horizon) of existing EV charging stations by
-installing soft open points between feeders and by shifting data-centre
-load in time and between centres, traded against cost.
+Source: Fu et al., *Optimizing EV Charging Station Carrying Capacity
+Considering Coordinated Multi-Flexibility Resources*, World Electric
+Vehicle Journal 16 (2025) 381: raise the carrying capacity ``c(i)`` (kW,
+constant over the horizon) of existing EV charging stations by installing
+soft open points between feeders and by shifting data-centre load in time
+and between centres, traded against cost.
 
 Model, over the typical days of ``profiles/paper001_days.csv`` (24 h each,
 periods weighted by ``probability * 365`` days a year):
@@ -26,13 +28,41 @@ periods weighted by ``probability * 365`` days a year):
 * Objectives: eq. 21 ``min lambda1 cost - lambda2 sum c(i)``; eq. 23-24 (cost,
   -capacity) by the epsilon-constraint method, :func:`pareto_front`.
 
-The registered problem ``sop-siting``
-(:mod:`optibench.problems.sop_siting_search`) opens this model to the
-metaheuristics: they choose the plan, an LP dispatches it.
-
 Every plan is re-checked by the AC power flow (voltages, flows, real loss)
 through :class:`~optibench.exact.model.Solution`. The cost data are
 assumptions (the paper gives no values); they are the constants below.
+
+The registered problem ``sop-siting`` (:class:`SopSiting`) opens this model
+to the metaheuristics by decomposition:
+
+* **Outer (the algorithm)**: the planning decisions, per candidate tie line
+  ``a-b`` an install choice ``sop{a}-{b}_built`` (integer 0 or 1) and a
+  capacity ``sop{a}-{b}_kva`` in [0, ``sop_max_kva``] (kVA; counts only when
+  built), and per charging station a carrying capacity ``station{bus}_kw`` in
+  [0, ``LINE_LOADING`` x line rating] (kW, constant over the horizon).
+* **Inner (LP, HiGHS)**, :class:`Dispatch`: with the plan fixed, the least
+  yearly operating cost (SOP operation and energy purchase, eq. 17-18) over
+  the SOP set-points, the data-centre shifting and the renewable
+  curtailment, in the same LinDistFlow model as the MILP. The plan enters as
+  cvxpy Parameters (SOP capacity bounds both ends; a station serves at most
+  its capacity), so the LP is built and compiled once per instance and each
+  evaluation only re-solves it. The station load the network cannot carry is
+  an elastic slack with penalty :data:`UNSERVED_PENALTY`, so the LP stays
+  feasible and returns by how much a plan asks too much.
+
+Objectives, with the plan's investment cost (SOP investment and line
+upgrade, eq. 16 and 19) added to the LP's operating cost:
+
+* ``objectives=1``: eq. 21, ``lambda1 cost - lambda2 sum c`` (currency / year).
+  Its exact baseline is the MILP (``optibench exact sop-siting``,
+  :meth:`SopSiting.exact`, stopped at :data:`MIP_GAP`); ``optibench certify``
+  solves it to a closed gap (:meth:`SopSiting.certify`) and stores a
+  ``proven`` optimum, or a ``bound`` with its incumbent when the gap stays open.
+* ``objectives=2``: eq. 23-24, ``(cost, -sum c)`` (currency / year, -kW), for
+  NSGA-II; its exact baseline is the front of :func:`pareto_front`.
+
+Constraint: station capacity not carried (kW) above :data:`UNSERVED_TOL_KW`.
+Instance parameters are those of :class:`SitingCase` plus ``objectives``.
 """
 from __future__ import annotations
 
@@ -45,9 +75,13 @@ import cvxpy as cp
 import numpy as np
 import pandas as pd
 
+from optibench.checks import boolean, check_instance, check_values, choice, integer, real
 from optibench.exact import BranchFlowModel, PhotovoltaicUnit, ScaledLoad, SoftOpenPoint
 from optibench.exact.datacentre import DataCentres
+from optibench.known_optima import exact_fields, lookup
 from optibench.network import NETWORKS_DIR, load_network
+from optibench.problem import Evaluation, Problem
+from optibench.variables import Integer, Real, VariableSpace
 
 SYSTEMS = {"dual": "ieee33x2", "quad": "ieee33x4"}
 DAYS_FILE = Path(str(files("optibench.data").joinpath("profiles", "paper001_days.csv")))
@@ -66,7 +100,13 @@ SOP_OPERATION_COST = 0.005
 LINE_UPGRADE_COST = 20.0
 """Line upgrade cost of a station (currency / kW of carrying capacity / year), eq. 19."""
 MIP_GAP = 1e-3
-"""Relative MIP gap at which HiGHS stops."""
+"""Relative MIP gap at which HiGHS stops in the exact baseline (``optibench exact``)."""
+CLOSED_GAP = 1e-9
+"""Relative MIP gap up to which :meth:`SopSiting.certify` counts the gap as closed (HiGHS run with gap 0)."""
+UNSERVED_PENALTY = 1e4
+"""LP penalty on station capacity not carried (currency / kW / year), far above its energy cost."""
+UNSERVED_TOL_KW = 1e-3
+"""Station capacity not carried (kW) still counted as carried (LP tolerance)."""
 LAMBDA_COST, LAMBDA_CAPACITY = 1.0, 2000.0
 """Weights of eq. 21 (capacity valued at 2000 currency / kW / year, above the energy it draws)."""
 
@@ -77,8 +117,10 @@ class SitingCase:
     def __init__(self, system: str = "dual", penetration: float = PENETRATIONS[0], delta: float = 0.5,
                  beta: float = 0.2, window: int = 6, sop_cost_factor: float = 1.0, sop_max_kva: float = 2000.0,
                  sops: bool = True):
-        if system not in SYSTEMS:
-            raise ValueError(f"sop-siting: system must be one of {sorted(SYSTEMS)}, got {system!r}")
+        rules = {"system": choice(*SYSTEMS), "penetration": real(0), "delta": real(0, 1), "beta": real(0, 1),
+                 "window": integer(1, 24), "sop_cost_factor": real(0), "sop_max_kva": real(above=0), "sops": boolean()}
+        check_values("problem 'sop-siting'", rules, dict(system=system, penetration=penetration, delta=delta, beta=beta, window=window,
+                                                         sop_cost_factor=sop_cost_factor, sop_max_kva=sop_max_kva, sops=sops))
         self.system, self.penetration = system, float(penetration)
         self.delta, self.beta, self.window = float(delta), float(beta), int(window)
         self.sop_cost_factor, self.sop_max_kva, self.sops = float(sop_cost_factor), float(sop_max_kva), bool(sops)
@@ -209,12 +251,6 @@ def solve_plan(case: SitingCase, min_capacity_kw: float | None = None, fixed_cap
     return out
 
 
-def solve_exact(system: str = "dual", penetration: float = PENETRATIONS[0], delta: float = 0.5, beta: float = 0.2,
-                window: int = 6, sop_cost_factor: float = 1.0, sops: bool = True) -> dict:
-    """Eq. 21 for one instance (the CLI's ``optibench exact sop-siting``)."""
-    return solve_plan(SitingCase(system, penetration, delta, beta, window, sop_cost_factor, sops=sops))
-
-
 def largest_capacity(case: SitingCase) -> float:
     """The largest total carrying capacity (kW) the network allows, cost ignored (unlimited budget)."""
     model, stations, _, _, _ = case.model()
@@ -226,3 +262,129 @@ def pareto_front(case: SitingCase, points: int = 20) -> list[dict]:
     """Epsilon-constraint front (eq. 23-24): least cost for ``points`` capacity levels from 0 to the largest."""
     levels = np.linspace(0.0, largest_capacity(case), points)
     return [solve_plan(case, min_capacity_kw=float(eps) * (1 - 1e-6)) for eps in levels]
+
+
+class Dispatch:
+    """The inner LP of one instance, built once; :meth:`solve` re-solves it for a plan.
+
+    Attributes:
+        case: the instance.
+        ties: candidate tie names ``"a-b"``, one per SOP, shape (k,).
+        stations: charging-station buses (1-based), shape (s,).
+    """
+
+    def __init__(self, case: SitingCase):
+        self.case = case
+        model, stations, sops, _, _ = case.model(sop_installable=False)
+        base = model.s_base_kva
+        self.ties = [s.name[3:] for s in sops]
+        self.stations = list(case.flexibility["stations"])
+        self.sop_kva = cp.Parameter(len(sops), nonneg=True, name="sop_kva")
+        self.station_kw = cp.Parameter(len(stations), nonneg=True, name="station_kw")
+        served = [base * s.size for s in stations]
+        model.constraints += [served[k] <= self.station_kw[k] for k in range(len(stations))]
+        model.constraints += [s.s <= self.sop_kva[k] / base for k, s in enumerate(sops)]
+        self.operating = case.operating_costs(model, sops)
+        self.unserved = cp.sum(self.station_kw) - sum(served)
+        self.problem = model.problem(sum(self.operating.values()) + UNSERVED_PENALTY * self.unserved)
+
+    def solve(self, sop_kva, station_kw) -> tuple[float, float]:
+        """Operating cost (currency / year) and station capacity not carried (kW) of one plan.
+
+        ``sop_kva`` (k,) SOP capacities (0 where not built), ``station_kw`` (s,)
+        carrying capacities. An LP that HiGHS does not solve to optimality
+        returns (NaN, the whole request), so the plan counts as infeasible.
+        """
+        self.sop_kva.value = np.asarray(sop_kva, dtype=np.float64)
+        self.station_kw.value = np.asarray(station_kw, dtype=np.float64)
+        try:
+            self.problem.solve(solver=cp.HIGHS)
+        except cp.error.SolverError:
+            return np.nan, float(np.sum(station_kw))
+        if self.problem.status != cp.OPTIMAL:
+            return np.nan, float(np.sum(station_kw))
+        return float(sum(c.value for c in self.operating.values())), max(float(self.unserved.value), 0.0)
+
+
+class SopSiting(Problem):
+    """Paper 001's SOP siting with an inner dispatch LP; see the module docstring."""
+
+    constraint_names = ("station capacity not carried (kW)",)
+    n_con = 1
+    success_atol = 1.0
+    """Currency / year: 6e-7 of eq. 21's value on the dual system (-1.6e6); the inner LP reproduces the
+    MILP's value of the same plan to about 1e-9 of it."""
+
+    def __init__(self, system: str = "dual", penetration: float = PENETRATIONS[0], delta: float = 0.5,
+                 beta: float = 0.2, window: int = 6, sop_cost_factor: float = 1.0, sops: bool = True,
+                 objectives: int = 1):
+        check_instance(self, {"objectives": choice(1, 2)}, objectives=objectives)
+        self.case = SitingCase(system, penetration, delta, beta, window, sop_cost_factor, sops=sops)
+        self.dispatch = Dispatch(self.case)
+        station_max = LINE_LOADING * self.case.flexibility["line_rating_kva"]
+        variables = []
+        for tie in self.dispatch.ties:
+            variables += [Integer(f"sop{tie}_built", 0, 1), Real(f"sop{tie}_kva", 0.0, self.case.sop_max_kva)]
+        variables += [Real(f"station{bus}_kw", 0.0, station_max) for bus in self.dispatch.stations]
+        super().__init__(VariableSpace(variables), system=system, penetration=penetration, delta=delta, beta=beta,
+                         window=window, sop_cost_factor=sop_cost_factor, sops=sops, objectives=objectives)
+        self.n_obj = objectives
+        self.objective_names = (("eq. 21: cost - 2000 x capacity (currency / year)",) if objectives == 1
+                                else ("cost (currency / year)", "-capacity (kW)"))
+        self.known_optimum = lookup(self.name, self.instance)
+
+    def plan(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Decoded variables (pop, n_var) -> SOPs built (pop, k), SOP kVA (pop, k), station kW (pop, s)."""
+        k = len(self.dispatch.ties)
+        built = Z[:, 0:2 * k:2]
+        return built, built * Z[:, 1:2 * k:2], Z[:, 2 * k:]
+
+    def _evaluate(self, Z):
+        built, sop_kva, station_kw = self.plan(Z)
+        results = np.array([self.dispatch.solve(s, c) for s, c in zip(sop_kva, station_kw)]).reshape(len(Z), 2)
+        operating, unserved = results[:, 0], results[:, 1]
+        investment = self.case.investment_costs(built.sum(axis=1), sop_kva.sum(axis=1), station_kw.sum(axis=1))
+        cost = operating + sum(investment.values())
+        capacity = station_kw.sum(axis=1)
+        F = (LAMBDA_COST * cost - LAMBDA_CAPACITY * capacity)[:, None] if self.n_obj == 1 else np.stack([cost, -capacity], axis=1)
+        G = (unserved - UNSERVED_TOL_KW)[:, None]
+        return Evaluation(F=F, G=G, extras={"cost": cost, "capacity_kw": capacity, "unserved_kw": unserved})
+
+    def encode_plan(self, plan: dict) -> np.ndarray:
+        """The variables (n_var,) of a plan of :func:`solve_plan`."""
+        built = {s["tie"]: s["capacity_kva"] for s in plan["sops"]}
+        parts = [[float(tie in built), built.get(tie, 0.0)] for tie in self.dispatch.ties]
+        parts.append([plan["capacity_kw"][f"station{bus}"] for bus in self.dispatch.stations])
+        return np.concatenate(parts)
+
+    def exact(self, points: int = 20) -> dict:
+        """The MILP baseline at :data:`MIP_GAP`: eq. 21's plan (:func:`solve_plan`) for one objective; for two,
+        the epsilon-constraint front of ``points`` plans (:func:`pareto_front`), ``status`` optimal when every
+        plan is, ``solve_time_s`` summed."""
+        if self.n_obj == 1:
+            return solve_plan(self.case)
+        front = pareto_front(self.case, points)
+        statuses = [plan["status"] for plan in front]
+        return {
+            "problem": "sop-siting", "instance": self.instance,
+            "status": next((s for s in statuses if s != "optimal"), "optimal"),
+            "solve_time_s": sum(plan["solve_time_s"] for plan in front),
+            "front": front,
+        }
+
+    def certify(self):
+        """Eq. 21's MILP solved to a closed gap: proven when the gap closes (up to :data:`CLOSED_GAP`) and the
+        inner LP reproduces the MILP's value of its plan, else a bound (HiGHS' dual bound) with the incumbent.
+
+        Returns (KnownOptimum fields as a dict, power flows of the AC re-check).
+        """
+        if self.n_obj != 1:
+            raise ValueError("sop-siting: objectives=2 has a front, not one optimum (optibench exact gives the front)")
+        plan = solve_plan(self.case, mip_rel_gap=0.0)
+        if plan["status"] not in ("optimal", "optimal_inaccurate"):
+            raise ValueError(f"sop-siting {self.instance}: the MILP returned {plan['status']}")
+        tolerance = f"HiGHS {plan['status']} with mip_rel_gap 0: gap {plan['mip_gap']:.1e}, bound {plan['mip_bound']:.10g}"
+        fields = exact_fields(self, plan["status"], plan["objective"], self.encode_plan(plan),
+                              "linearised DistFlow MILP (HiGHS)", closed=plan["mip_gap"] <= CLOSED_GAP,
+                              tolerance=tolerance, bound=plan["mip_bound"])
+        return fields, self.case.periods

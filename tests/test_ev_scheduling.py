@@ -21,6 +21,9 @@ def test_qp_optimum_satisfies_kkt(name, instance):
     assert frank_wolfe_gap(problem, z) <= 1e-6 * fields["value"]
     assert problem.known_optimum is not None
     assert problem.known_optimum.value == pytest.approx(fields["value"], rel=1e-7)
+    # convex objective: the Frank-Wolfe gap bounds f(z) - f*, so the QP's point is proven optimal within it
+    assert fields["status"] == problem.known_optimum.status == "proven"
+    assert fields["tolerance"].startswith("Frank-Wolfe gap")
     assert problem.evaluate_values(z).F[0, 0] == pytest.approx(fields["value"], rel=1e-12)
 
 

@@ -69,7 +69,7 @@ def test_same_runs_ignores_run_count_only():
         (("max_evals = 200", "pop_size = 10\niterations = 0"), ["experiment.iterations: must be an integer >= 1, got 0"]),
         (('name = "sphere"', 'name = "sphre"'), ["problems[0].name: got 'sphre'; allowed: ", "sphere"]),
         (("{dim = 5}", "{dimm = 5}"), ["problems[0].instances[1]: problem 'sphere' has no parameter 'dimm'; allowed: dim"]),
-        (("{dim = 5}", '{dim = "five"}'), ["problems[0].instances[1]: problem 'sphere' rejects {'dim': 'five'}"]),
+        (("{dim = 5}", '{dim = "five"}'), ["problems[0].instances[1]: problem 'sphere': dim must be an integer >= 1, got 'five' (str)"]),
         (("{dim = 5}", "{dim = 3}"), ["problems[0].instances[1]: problem 'sphere' {'dim': 3} is listed twice"]),
         (("instances = [{dim = 3}, {dim = 5}]", "instances = []"), ["problems[0].instances: must be a non-empty array"]),
         (('name = "random-search"', 'name = "random_search"'), ["algorithms[0].name: got 'random_search'; allowed: ", "random-search"]),
@@ -96,10 +96,6 @@ def test_malformed_files_name_file_key_and_allowed_values(edit, expected):
             '[[algorithms]]\nname = "random-search"\n[[algorithms]]\nname = "random-search"\nparams = {pop_size = 5}\n',
             "algorithms[1].label: label 'random-search' is used twice",
         ),
-        (
-            '[[algorithms]]\nname = "random-search"\nlabel = "a"\n[[algorithms]]\nname = "random-search"\nlabel = "b"\n',
-            "algorithms[1]: algorithm 'random-search' with params {} is listed twice",
-        ),
         ('[[algorithms]]\nname = "eo"\n[[problems]]\nname = "zdt1"\n', "'eo' handles 1 objective(s) but problem 'zdt1' {} has 2"),
     ],
 )
@@ -113,3 +109,62 @@ def test_algorithm_list_errors(extra, expected):
 def test_unreadable_file_is_named(tmp_path):
     with pytest.raises(ExperimentError, match="missing.toml: cannot read the experiment file"):
         load_experiment(tmp_path / "missing.toml")
+
+
+BAD_VALUES = """
+[experiment]
+runs = 2
+max_evals = 100
+output = "{out}"
+
+[[problems]]
+name = "{problem}"
+instances = [{instance}]
+
+[[algorithms]]
+name = "{algorithm}"
+params = {params}
+"""
+
+
+@pytest.mark.parametrize(
+    "problem, instance, algorithm, params, key, expected",
+    [
+        ("sphere", "{dim = 2}", "eo", '{pop_size = "50"}', "algorithms[0].params", "algorithm 'eo': pop_size must be an integer >= 1, got '50' (str)"),
+        ("sphere", "{dim = 2}", "eo", "{pop_size = 0}", "algorithms[0].params", "algorithm 'eo': pop_size must be an integer >= 1, got 0"),
+        ("sphere", "{dim = 2}", "wso", "{pop_size = -5}", "algorithms[0].params", "algorithm 'wso': pop_size must be an integer >= 2, got -5"),
+        ("sphere", "{dim = 2}", "ga", "{pop_size = 10.5}", "algorithms[0].params", "algorithm 'ga': pop_size must be an integer >= 2, got 10.5"),
+        ("sphere", "{dim = 2}", "ga", "{mutation_rate = 0.3}", "algorithms[0].params", "algorithm 'ga' has no parameter 'mutation_rate'; its parameters: pop_size"),
+        ("evcs-placement", '{case = 1, vmin = "0.95"}', "random-search", "{}", "problems[0].instances[0]",
+         "problem 'evcs-placement': vmin must be a finite number >= 0.5 and <= 1.5 (or none), got '0.95' (str)"),
+    ],
+)
+def test_bad_values_are_refused_before_anything_is_written(tmp_path, capsys, problem, instance, algorithm, params, key, expected):
+    """Issue 11 item 6: each instance and optimizer is built at load, so a bad value stops `optibench run` with exit 2."""
+    from optibench.cli import main
+
+    out = tmp_path / "out"
+    file = tmp_path / "bad.toml"
+    file.write_text(BAD_VALUES.format(out=out.as_posix(), problem=problem, instance=instance, algorithm=algorithm, params=params))
+    with pytest.raises(ExperimentError) as info:
+        load_experiment(file)
+    assert str(info.value).startswith(f"{file}: {key}: {expected}")
+    assert main(["run", str(file)]) == 2
+    assert expected in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]  # no output folder, no file
+
+
+def test_same_settings_under_two_labels_are_two_configurations(tmp_path):
+    """Labels name configurations: equal settings under two labels both run, each with its own seeds and rows."""
+    from optibench.runner import experiment_trials, run_batch
+    from optibench.store import ResultStore
+
+    exp = parse_experiment(VALID.replace("instances = [{dim = 3}, {dim = 5}]", "instances = [{dim = 3}]")
+                           + '[[algorithms]]\nname = "random-search"\nparams = {pop_size = 20}\nlabel = "again"\n')
+    trials = experiment_trials(exp)
+    assert [t.identity["label"] for t in trials] == ["random-search"] * 4 + ["again"] * 4
+    assert len({t.seed for t in trials}) == 8
+    store = ResultStore(tmp_path / "out")
+    run_batch(trials, on_row=store.write)
+    counts = store.read().groupby("label").size()
+    assert counts.to_dict() == {"again": 4, "random-search": 4}

@@ -1,5 +1,7 @@
 """Paper 000's hosting capacity: the cone program, its AC re-check, the metaheuristic instance and the CLI."""
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -65,9 +67,11 @@ def test_linear_model_needs_the_binaries():
 
 def test_metaheuristic_instance_at_the_convex_solution(bus18):
     problem = get_problem("hosting-capacity", scenario=1, ev=1, bus=18)
-    optimum = problem.known_optimum
-    assert optimum.value == pytest.approx(bus18.solution.objective, abs=1e-9)
-    assert not optimum.is_bound
+    optimum = problem.known_optimum  # stored by scripts/certify_shipped.py
+    assert optimum.value == pytest.approx(bus18.solution.objective, abs=1e-6)
+    assert optimum.status == "proven" and optimum.method.startswith("SOCP relaxation")
+    fields, _ = problem.certify()
+    assert fields["status"] == "proven" and fields["value"] == pytest.approx(optimum.value, abs=1e-6)
     ev = problem.evaluate_values(np.asarray(optimum.solution)[None, :])
     assert abs(ev.F[0, 0] - optimum.value) < F_TOL_KW
     assert violation(ev.G)[0] < 1e-5
@@ -122,3 +126,17 @@ def test_cli_prints_capacity_status_time_and_recheck(capsys, bus18):
     assert out["status"] == "optimal" and out["solve_time_s"] > 0
     assert out["ac_recheck"]["voltage_violation_pu"] <= 1e-4
     assert main(["exact", "hosting-capacity", "--instance", "scenario=9"]) == 2
+    assert main(["exact", "hosting-capacity", "--options", "solver=none"]) == 2  # not an option of the method
+    assert main(["exact", "evcs-placement"]) == 2  # no exact baseline
+    capsys.readouterr()
+    assert main(["exact", "hosting-capacity", "--instance", "scenario=1,ev=2,bus=33", "--options", "relaxation=linear", "--json"]) == 0
+    linear = json.loads(capsys.readouterr().out)
+    assert linear["simultaneous_charge_discharge_kw"] > 1.0  # as test_linear_model_needs_the_binaries
+
+
+def test_json_output_is_not_mixed_with_solver_banners():
+    """HiGHS prints its banner to file descriptor 1 on first use; the command sends it to stderr."""
+    out = subprocess.run([sys.executable, "-m", "optibench.cli", "exact", "hosting-capacity", "--options", "relaxation=linear",
+                          "--json"], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)["solver"] == "HIGHS"
+    assert "HiGHS" in out.stderr

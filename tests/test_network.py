@@ -82,7 +82,14 @@ def user_network(tmp_path):
         ("buses.csv", "\n7,200,100\n", "\n7,nan,100\n", r"bus 7 has a non-finite load p_kw"),
         ("buses.csv", "\n7,200,100\n", "\n7,2OO,100\n", r"buses.csv, line 8: column 'p_kw' is not a number: '2OO'"),
         ("buses.csv", "bus,p_kw,q_kvar", "bus,p_mw,q_kvar", r"buses.csv: missing column\(s\) \['p_kw'\]"),
-        ("network.json", '"base_kv": 12.66', '"base_kv": -12.66', r"base_kv must be a positive number"),
+        ("network.json", '"base_kv": 12.66', '"base_kv": -12.66', r"network.json: base_kv must be a finite number > 0, got -12.66"),
+        # bus numbers index lookup tables: a negative one would alias another bus, a huge one exhaust memory
+        ("buses.csv", "\n5,60,30\n", "\n-5,60,30\n", r"bus -5 \(buses row 5\) must be a number from 1 to 999999"),
+        ("buses.csv", "\n5,60,30\n", "\n100000000000,60,30\n", r"bus 100000000000 \(buses row 5\) must be a number from 1 to"),
+        ("buses.csv", "\n5,60,30\n", "\n5,60,3,0\n", r"buses.csv, line 6: 4 fields but the header has 3 .*decimal comma"),
+        ("network.json", '"base_kv": 12.66', '"base_kv": "abc"', r"network.json: base_kv must be a finite number > 0, got 'abc' \(str\)"),
+        ("network.json", '"slack_bus": 1,', '"slack_bus": 1.7,', r"network.json: slack_bus must be an integer >= 1 .*got 1.7 \(float\)"),
+        ("network.json", '"slack_voltage_pu": 1.0', '"slack_voltage_pu": 5', r"network.json: slack_voltage_pu must be a finite number >= 0.8 and <= 1.2, got 5"),
     ],
 )
 def test_bad_data_is_named(user_network, file, old, new, message):
@@ -102,3 +109,30 @@ def test_bad_json_is_named(user_network):
     with pytest.raises(NetworkDataError, match=r"network.json: not valid JSON"):
         load_network(folder)
     json.loads((NETWORKS_DIR / "ieee33" / "network.json").read_text())  # shipped file untouched
+
+
+def test_non_utf8_file_is_named(user_network):
+    folder = user_network("buses.csv", "\n7,200,100\n", "\n7,200,100 \u00e9\n")
+    path = folder / "buses.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))  # the same text, saved as Latin-1
+    with pytest.raises(NetworkDataError, match=r"feeder.buses.csv: not UTF-8 text \(byte 0xe9"):
+        load_network(folder)
+
+
+def test_shipped_name_never_means_a_local_folder(tmp_path, monkeypatch):
+    """A folder ./ieee69 with other data does not replace ieee69 (nor inherit its stored optimum); ./ieee69 loads it."""
+    import optibench
+
+    local = tmp_path / "ieee69"
+    shutil.copytree(NETWORKS_DIR / "ieee69", local)
+    buses = (local / "buses.csv").read_text().replace("\n61,1244,888\n", "\n61,2488,1776\n")
+    (local / "buses.csv").write_text(buses)
+    monkeypatch.chdir(tmp_path)
+    shipped, mine = load_network("ieee69"), load_network("./ieee69")
+    assert shipped.p_kw.sum() == pytest.approx(3802.1, abs=0.01)
+    assert mine.p_kw.sum() == pytest.approx(3802.1 + 1244, abs=0.01)
+    on_shipped = optibench.get_problem("evcs-placement", case=1, network="ieee69")
+    on_mine = optibench.get_problem("evcs-placement", case=1, network="./ieee69")
+    assert on_shipped.network.p_kw.sum() == shipped.p_kw.sum()
+    assert on_shipped.known_optimum is not None
+    assert on_mine.known_optimum is None

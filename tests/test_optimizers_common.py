@@ -43,6 +43,59 @@ class Recorder(Problem):
         return self.inner.evaluate(X)
 
 
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_params_are_the_full_resolved_set_and_round_trip(name):
+    """Issue 11 item 3: every constructor parameter is reported under its own name, and rebuilding gives the same set."""
+    import inspect
+
+    cls = registered("algorithms", name)
+    opt = get_algorithm(name)
+    named = [p for p in list(inspect.signature(cls.__init__).parameters)[1:] if p not in ("options", "args", "kwargs")]
+    assert set(named) <= set(opt.params)
+    assert type(opt)(**opt.params).params == opt.params
+    changed = get_algorithm(name, pop_size=12)
+    assert changed.params == {**opt.params, "pop_size": 12}
+    assert type(changed)(**changed.params).params == changed.params
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+@pytest.mark.parametrize("value", ["50", 0, -5, 10.5, True])
+def test_bad_pop_size_is_refused_naming_algorithm_and_parameter(name, value):
+    with pytest.raises(ValueError, match=rf"^algorithm '{name}': pop_size must be an integer >= \d+( \(or none\))?, got {value!r}"):
+        get_algorithm(name, pop_size=value)
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+@pytest.mark.parametrize("option", ["mutation_rate", "totally_bogus_option"])
+def test_unknown_parameter_is_refused_naming_the_allowed_ones(name, option):
+    """Issue 11 item 5: pymoo's wrappers included (they used to pass unknown options on, silently ignored)."""
+    with pytest.raises(ValueError, match=rf"^algorithm '{name}' has no parameter '{option}'; its parameters: pop_size"):
+        get_algorithm(name, **{option: 0.3})
+
+
+@pytest.mark.parametrize("name", ["ga", "de", "pso", "cmaes", "nsga2"])
+def test_pymoo_defaults_are_pymoos_own(name):
+    """The resolved defaults of a pymoo wrapper are those of pymoo's signatures (DE's F, CR, jitter: its Variant)."""
+    import importlib
+    import inspect
+
+    from pymoo.algorithms.soo.nonconvex.de import Variant
+    from pymoo.core.duplicate import DefaultDuplicateElimination
+
+    module, attr = registered("algorithms", name).pymoo_class.split(":")
+    pymoo_class = getattr(importlib.import_module(module), attr)
+    defaults = {}
+    for cls in (*pymoo_class.__mro__, Variant):  # a keyword passed on through **kwargs takes the first default met
+        if "__init__" in vars(cls):
+            for key, p in inspect.signature(cls.__init__).parameters.items():
+                if p.default is not p.empty:
+                    defaults.setdefault(key, p.default)
+    for key, value in get_algorithm(name).params.items():
+        # pymoo turns eliminate_duplicates=True into DefaultDuplicateElimination(), NSGA-II's default
+        expected = True if isinstance(defaults[key], DefaultDuplicateElimination) else defaults[key]
+        assert expected == value, key
+
+
 def run(name, problem, max_evals, seed, **params):
     return minimize(problem, get_algorithm(name, **params), max_evals=max_evals, seed=seed)
 

@@ -9,11 +9,27 @@ from scipy.stats import chi2, norm
 
 from optibench import run_trials
 from optibench.cli import main
+from optibench.cli.report import planned_runs
 from optibench.plots import _best_so_far, plot_results, voltage_profile_plot
-from optibench.report import case_name, format_table, friedman, holm, paper_table, rank_sum_tests, report_text, summary
+from optibench.report import (
+    LEGACY_ATOL,
+    case_name,
+    format_table,
+    friedman,
+    holm,
+    paper_table,
+    rank_sum_tests,
+    reference_lines,
+    report_text,
+    summary,
+    unequal_runs_warnings,
+    upgrade_columns,
+)
 from optibench.store import ResultStore
 
-RTOL, ATOL = 0.01, 1e-6
+RTOL = 0.01
+STATUS = {"g06": ("proven", "analytic", 1e-4), "sphere": ("best-known", "best run found", 1e-3)}
+"""Reference status, method and success tolerance given by hand to the rows of each problem."""
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +50,25 @@ def rows(folder):
     return pd.read_parquet(folder.results_file)
 
 
-def _expected(rows):
-    """Per (case, algorithm) statistics by plain loops over the Parquet rows."""
+def _labelled(results):
+    """``results`` with the hand-given :data:`STATUS` columns, whatever the store version wrote."""
+    status = results["problem"].map(STATUS)
+    return results.assign(status="ok", optimum_status=status.str[0], optimum_method=status.str[1], success_atol=status.str[2])
+
+
+def _expected(rows, rtol=0.0, atol=None):
+    """Per (case, algorithm) statistics by plain loops over the Parquet rows (all runs complete)."""
     out = {}
     for (problem, instance, label), g in rows.groupby(["problem", "instance", "label"]):
         f = g["best_f"][g["violation"] <= 0].to_numpy()
         opt = g["optimum"].iloc[0]
-        success = np.mean([(v <= 0) and (b - opt <= ATOL + RTOL * abs(opt)) for b, v in zip(g["best_f"], g["violation"])])
+        noun = {"proven": "optimum", "best-known": "best known"}[STATUS[problem][0]]
+        tol = (STATUS[problem][2] if atol is None else atol) + rtol * abs(opt)
+        success = np.mean([(v <= 0) and (b - opt <= tol) for b, v in zip(g["best_f"], g["violation"])])
         out[(case_name(problem, instance), label)] = {
-            "runs": len(g),
+            "done": len(g),
+            "failed": 0,
+            "planned": len(g),
             "feasible": np.mean(g["violation"] <= 0),
             "best": f.min() if len(f) else math.nan,
             "worst": f.max() if len(f) else math.nan,
@@ -51,22 +77,28 @@ def _expected(rows):
             "median": np.median(f) if len(f) else math.nan,
             "evals": g["n_evals"].mean(),
             "time_s": g["time_s"].mean(),
-            "optimum": opt,
-            "gap_best_pct": 100 * (f.min() - opt) / abs(opt) if opt != 0 and len(f) else math.nan,
-            "gap_mean_pct": 100 * (f.mean() - opt) / abs(opt) if opt != 0 and len(f) else math.nan,
+            noun: opt,
+            f"best gap to {noun} %": 100 * (f.min() - opt) / abs(opt) if opt != 0 and len(f) else math.nan,
+            f"mean gap to {noun} %": 100 * (f.mean() - opt) / abs(opt) if opt != 0 and len(f) else math.nan,
             "success": success,
         }
     return out
 
 
 def test_summary_recomputed_from_parquet_rows(folder, rows):
-    expected = _expected(rows)
-    table = summary(folder.read(), rtol=RTOL, atol=ATOL)
+    expected = _expected(rows, RTOL)
+    table = summary(_labelled(folder.read()), rtol=RTOL)
     assert len(table) == len(expected) == 6
+    assert list(table.columns) == [
+        "case", "algorithm", "done", "failed", "planned", "feasible", "best", "worst", "mean", "std", "median",
+        "evals", "time_s", "optimum", "best gap to optimum %", "mean gap to optimum %",
+        "best known", "best gap to best known %", "mean gap to best known %", "success",
+    ]
     for rec in table.to_dict("records"):
         want = expected[(rec["case"], rec["algorithm"])]
         for column, value in want.items():
             assert rec[column] == pytest.approx(value, rel=1e-12, nan_ok=True), (rec["case"], rec["algorithm"], column)
+        assert all(math.isnan(v) for k, v in rec.items() if k not in want and k not in ("case", "algorithm"))
     g06 = table[table["case"] == "g06"].set_index("algorithm")
     assert g06.loc["rs", "feasible"] < 1  # random search leaves G06 infeasible in some runs
     assert g06["optimum"].iloc[0] == pytest.approx(-6961.81388, abs=1e-3)
@@ -74,21 +106,32 @@ def test_summary_recomputed_from_parquet_rows(folder, rows):
 
 
 def test_csv_report_from_the_command_line(folder, rows, capsys):
-    assert main(["report", str(folder.folder), "--format", "csv", "--rtol", str(RTOL)]) == 0
-    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    expected = _expected(rows)
+    assert main(["report", str(folder.folder), "--format", "csv", "--rtol", str(RTOL), "--atol", "0.5"]) == 0
+    captured = capsys.readouterr()
+    table = pd.read_csv(io.StringIO(captured.out))
+    assert "Warning" not in captured.err  # every configuration has its 8 runs
+    expected = _expected(rows, RTOL, atol=0.5)
     for rec in table.to_dict("records"):
         want = expected[(rec["case"], rec["algorithm"])]
-        for column in ("best", "worst", "mean", "median", "feasible", "success", "gap_mean_pct"):
+        assert (rec["done"], rec["failed"], rec["planned"]) == (8, 0, 8)
+        for column in ("best", "worst", "mean", "median", "feasible", "success"):
             assert rec[column] == pytest.approx(want[column], rel=1e-12, nan_ok=True)
 
+
+
+def test_bad_tolerances_are_refused_before_reading(folder, capsys):
+    assert main(["report", str(folder.folder), "--atol", "-1"]) == 2
+    assert capsys.readouterr().err == "optibench report: --atol must be a finite number >= 0, got -1.0\n"
+    assert main(["report", str(folder.folder), "--alpha", "1"]) == 2
+    assert "--alpha must be between 0 and 1, got 1.0" in capsys.readouterr().err
 
 def test_paper_layout_puts_cases_in_columns(folder, rows):
     expected = _expected(rows)
     paper = paper_table(summary(folder.read()))
     assert list(paper.columns) == ["algorithm", "statistic", "g06", "sphere dim=3"]
-    assert list(paper["statistic"][:4]) == ["best", "worst", "mean", "std"]
-    for rec in paper.to_dict("records"):
+    assert list(paper["statistic"][:5]) == ["best", "worst", "mean", "std", "runs done/failed/planned"]
+    assert set(paper.loc[paper["statistic"] == "runs done/failed/planned", "g06"]) == {"8/0/8"}
+    for rec in paper[paper["statistic"] != "runs done/failed/planned"].to_dict("records"):
         for case in ("g06", "sphere dim=3"):
             assert rec[case] == pytest.approx(expected[(case, rec["algorithm"])][rec["statistic"]], rel=1e-12, nan_ok=True)
 
@@ -164,10 +207,161 @@ def test_infeasible_runs_rank_last():
     assert set(rank_sum_tests(df)["best"]) == {"A"}
 
 
+BASE = {"problem": "p", "instance": "{}", "label": "A", "best_f": 0.0, "violation": 0.0, "n_evals": 100, "time_s": 0.1,
+        "optimum": 10.0, "status": "ok", "optimum_status": "proven", "optimum_method": "enumeration", "success_atol": 1e-3}
+"""A results row of the current store, complete and feasible; the tests below change what they need."""
+
+
+def _frame(*changes):
+    return pd.DataFrame([{**BASE, **change} for change in changes])
+
+
+def test_success_uses_the_problems_tolerance_unless_overridden():
+    df = _frame({"best_f": 10.0005}, {"best_f": 10.002}, {"best_f": 10.0}, {"best_f": 9.0, "violation": 1.0})
+    assert summary(df)["success"].item() == 0.5  # within 1e-3: 10.0005 and 10.0; the infeasible 9.0 never succeeds
+    assert summary(df, atol=0.01)["success"].item() == 0.75
+    assert summary(df, rtol=0.1, atol=0.0)["success"].item() == 0.75  # 0.1 x |10|
+    stem = "p: optimum 10 (status proven, method: enumeration); success: feasible and best - optimum <= "
+    assert reference_lines(df) == [stem + "0.001 (the problem's tolerance)."]
+    assert reference_lines(df, atol=0.01) == [stem + "0.01 (set for this report)."]
+    assert reference_lines(df, rtol=0.1, atol=0.0) == [stem + "0 + 0.1 x |optimum| (set for this report)."]
+    assert "- " + stem + "0.001 (the problem's tolerance)." in report_text(df).splitlines()
+
+
+def test_gap_columns_are_named_by_the_optimum_status():
+    bound = {"problem": "q", "optimum": 5.0, "optimum_status": "bound", "optimum_method": "SOCP relaxation"}
+    known = {"problem": "r", "optimum": -4.0, "optimum_status": "best-known", "optimum_method": "best of 50 EO runs"}
+    df = _frame({"best_f": 10.0}, {"best_f": 12.0}, {**bound, "best_f": 5.0}, {**bound, "best_f": 6.0},
+                {**known, "best_f": -4.0}, {**known, "best_f": -3.0}, {"problem": "s", "optimum": math.nan, "optimum_status": None})
+    table = summary(df).set_index("case")
+    assert list(table.columns[-10:]) == [
+        "optimum", "best gap to optimum %", "mean gap to optimum %", "best known", "best gap to best known %",
+        "mean gap to best known %", "bound", "best gap to bound %", "mean gap to bound %", "success",
+    ]
+    assert table.loc["p", ["optimum", "best gap to optimum %", "mean gap to optimum %"]].tolist() == [10.0, 0.0, 10.0]
+    assert table.loc["q", ["bound", "best gap to bound %", "mean gap to bound %"]].tolist() == [5.0, 0.0, 10.0]
+    assert table.loc["r", ["best known", "best gap to best known %", "mean gap to best known %"]].tolist() == [-4.0, 0.0, 12.5]
+    assert math.isnan(table.loc["q", "optimum"]) and math.isnan(table.loc["p", "bound"])  # a bound is never an optimum
+    assert table.loc["p", "success"] == 0.5 and table.loc["r", "success"] == 0.5
+    assert math.isnan(table.loc["q", "success"]) and math.isnan(table.loc["s", "success"])
+    assert reference_lines(df)[1:] == [
+        "q: bound 5 (status bound, method: SOCP relaxation); success rate n/a (not defined against a bound).",
+        "r: best known -4 (status best-known, method: best of 50 EO runs); success: feasible and best - best known <= 0.001 (the problem's tolerance).",
+        "s: no known optimum or bound; no gap, no success rate.",
+    ]
+
+
+def test_failed_runs_are_counted_and_left_out():
+    failed = {"label": "B", "status": "failed", "best_f": math.nan, "violation": math.nan, "n_evals": 40}
+    runs = [{"best_f": 10.0}, {"best_f": 11.0}, {"best_f": 12.0}, {"label": "B", "best_f": 13.0}, {"label": "B", "best_f": 14.0}]
+    df = _frame(*runs, failed)
+    table = summary(df).set_index("algorithm")
+    assert table[["done", "failed", "planned"]].to_dict("index") == {"A": {"done": 3, "failed": 0, "planned": 3},
+                                                                    "B": {"done": 2, "failed": 1, "planned": 3}}
+    assert table.loc["B", ["feasible", "best", "mean", "evals", "success"]].tolist() == [1.0, 13.0, 13.5, 100.0, 0.0]
+    warning = "Warning: unequal numbers of complete runs in p (A 3, B 2); the rank tests and Friedman ranks compare samples of different sizes."
+    assert unequal_runs_warnings(summary(df)) == [warning]
+    text = report_text(df)
+    assert warning in text.splitlines() and "| p | B | 2/1/3 | 100% | 13 |" in text
+    assert len(rank_sum_tests(df)) == 1  # still tested, with the warning
+    equal = _frame(*runs, {"label": "B", "best_f": 15.0})
+    assert unequal_runs_warnings(summary(equal)) == [] and "Warning" not in report_text(equal)
+    planned = summary(df, planned={("p", "A"): 5, ("p", "B"): 5, ("p", "C"): 5}).set_index("algorithm")
+    assert planned[["done", "failed", "planned"]].to_dict("index")["C"] == {"done": 0, "failed": 0, "planned": 5}
+    assert planned.loc["A", "planned"] == 5 and math.isnan(planned.loc["C", "best"])
+    assert "(A 3, B 2, C 0)" in unequal_runs_warnings(planned.reset_index())[0]
+
+
+def test_friedman_leaves_out_instances_without_complete_runs():
+    values = {"c1": {"A": 1, "B": 2, "C": 3}, "c2": {"A": 1, "B": 3, "C": 2}, "c3": {"A": 2, "B": 1, "C": 3}}
+    df = _synthetic(values)
+    df.loc[(df["problem"] == "c3") & (df["label"] == "C"), "status"] = "failed"
+    result = friedman(df)
+    assert result.left_out == ("c3",) and result.n_cases == 2 and result.mean_ranks.to_dict() == {"A": 1.0, "B": 2.5, "C": 2.5}
+    assert "Left out (a configuration has no complete run there): c3." in result.describe()
+
+
+def test_friedman_with_one_instance_prints_no_ranks():
+    text = report_text(_synthetic({"c1": {"A": 1, "B": 2, "C": 3}}))
+    assert "Friedman test not applicable" in text and "mean rank" not in text.split("## Friedman test and mean ranks")[1]
+
+
+def test_results_written_before_the_current_columns_still_report():
+    old = _synthetic({"p": {"A": 10.0}, "q": {"A": 6.0}, "s": {"A": 1.0}})  # the first store's columns
+    old["optimum"] = [10.0, 5.0, math.nan]
+    old["optimum_is_bound"] = [False, True, False]
+    upgraded = upgrade_columns(old)
+    assert list(upgraded["status"]) == ["ok"] * 3 and list(upgraded["success_atol"]) == [LEGACY_ATOL] * 3
+    assert upgraded["optimum_status"].tolist()[:2] == ["best-known", "bound"] and pd.isna(upgraded["optimum_status"][2])
+    assert upgraded["optimum_method"].isna().all()
+    nulls = old.drop(columns="optimum_is_bound").assign(status=None, optimum_status=None, optimum_method=None, success_atol=math.nan)
+    assert upgrade_columns(nulls)["optimum_status"].tolist()[:2] == ["best-known", "best-known"]
+    assert list(upgrade_columns(nulls)["status"]) == ["ok"] * 3 and list(upgrade_columns(nulls)["success_atol"]) == [LEGACY_ATOL] * 3
+    text = report_text(old)
+    assert "| p | A | 1/0/1 |" in text and "q: bound 5 (status bound, method: not recorded)" in text
+    assert "p: best known 10 (status best-known, method: not recorded); success: feasible and best - best known <= 1e-06" in text
+    assert summary(old)["best gap to bound %"].tolist()[1] == 20.0
+    with pytest.raises(ValueError, match="results column 'optimum_status': unknown value\\(s\\) 'exact'; expected proven, best-known, bound"):
+        upgrade_columns(_frame({"optimum_status": "exact"}))
+
+
+EXPERIMENT = """
+[experiment]
+name = "partial"
+runs = 4
+max_evals = 60
+
+[[problems]]
+name = "sphere"
+instances = [{dim = 2}]
+
+[[algorithms]]
+name = "random-search"
+params = {pop_size = 10}
+label = "rs"
+
+[[algorithms]]
+name = "eo"
+params = {pop_size = 10}
+label = "EO"
+
+[[algorithms]]
+name = "wso"
+params = {pop_size = 10}
+label = "WSO"
+"""
+
+
+def test_report_of_a_partial_folder_counts_planned_runs(tmp_path, capsys):
+    store = ResultStore(tmp_path)
+    store.folder.mkdir(exist_ok=True)
+    store.experiment_file.write_text(EXPERIMENT, encoding="utf-8")
+    for algorithm, label, runs in (("random-search", "rs", 4), ("eo", "EO", 2)):
+        for row in run_trials("sphere", algorithm, runs=runs, max_evals=60, seed=0, instance={"dim": 2}, params={"pop_size": 10}, label=label).to_dict("records"):
+            store.write(row)
+    assert main(["report", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for line in ("| sphere dim=2 | rs | 4/0/4 |", "| sphere dim=2 | EO | 2/0/4 |", "| sphere dim=2 | WSO | 0/0/4 |"):
+        assert line in out
+    warning = "Warning: unequal numbers of complete runs in sphere dim=2 (EO 2, rs 4, WSO 0)"
+    assert warning in out and "Planned runs: 4 per instance and configuration" in out
+    assert main(["report", str(tmp_path), "--format", "csv"]) == 0
+    assert warning in capsys.readouterr().err
+    resolved_otherwise = store.read().assign(instance='{"dim":2,"shift":0}')  # as another version might have stored it
+    planned, note = planned_runs(store, resolved_otherwise)
+    assert planned == {("sphere dim=2 shift=0", label): 4 for label in ("rs", "EO", "WSO")}
+    assert note == f"Planned runs: 4 per instance and configuration ({store.experiment_file})."
+    store.experiment_file.write_text("[experiment]\nruns = 0\n", encoding="utf-8")  # no longer a valid experiment
+    assert main(["report", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "| sphere dim=2 | EO | 2/0/2 |" in out and "Planned runs: the stored ones (" in out and "runs" in out
+
+
 def test_markdown_and_latex_formats(folder):
     results = folder.read()
     md = report_text(results, title="T", notes=("made by x",))
-    assert md.startswith("# T\n\nmade by x\n\n## Objective over feasible runs\n\n| case | algorithm | runs | feasible |")
+    assert md.startswith("# T\n\nmade by x\n\n## Objective over feasible runs\n\nRuns done (complete) / failed / planned;")
+    assert "\n\n| case | algorithm | runs done/failed/planned | feasible |" in md
     assert "## Wilcoxon rank-sum test" in md and "## Friedman test" in md
     assert "Friedman chi-square = " in md  # 3 algorithms, 2 instances
     latex = report_text(results, "latex", "paper")

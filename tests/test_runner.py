@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 from frames import assert_same_runs
 
+import optibench
 from optibench import get_algorithm, get_problem, minimize, run_trials
-from optibench.runner import make_trials, run_batch, run_seed
+from optibench.runner import canonical_json, make_trials, row_key, run_batch, run_seed
 
 ALGORITHMS = [("random-search", {"pop_size": 20}), ("eo", {"pop_size": 20})]
 
@@ -17,7 +18,9 @@ def test_rows_and_seed_column_reproduce_each_run(algorithm, params):
     assert set(df["algorithm"]) == {algorithm} and set(df["label"]) == {algorithm}
     assert (df["n_evals"] == 230).all() and (df["violation"] == 0).all() and (df["time_s"] > 0).all()
     assert df["seed"].nunique() == 4
-    assert (df["optimum"] == 0.0).all() and not df["optimum_is_bound"].any()
+    assert (df["optimum"] == 0.0).all() and set(df["optimum_status"]) == {"proven"}
+    assert set(df["status"]) == {"ok"} and df["error"].isna().all() and (df["n_nonfinite"] == 0).all()
+    assert set(df["optibench_version"]) == {optibench.__version__} and set(df["success_atol"]) == {get_problem("sphere").success_atol}
     for row in df.itertuples():
         result = minimize(get_problem("sphere", dim=4), get_algorithm(algorithm, **params), 230, seed=row.seed)
         assert result.f == row.best_f
@@ -58,13 +61,13 @@ def test_objects_and_names_give_the_same_runs():
 
 
 def test_seed_depends_on_every_part_of_the_key():
-    base = ("sphere", '{"dim":2}', "eo", '{"pop_size":30}')
+    base = ("sphere", '{"dim":2}', "eo", '{"pop_size":30}', "EO")
     seed = run_seed(1, *base, 0)
     assert seed == run_seed(1, *base, 0)
     assert 0 <= seed < 2**63
     variants = [run_seed(2, *base, 0), run_seed(1, *base, 1)]
-    variants += [run_seed(1, *base[:i], base[i] + "x", *base[i + 1 :], 0) for i in range(4)]
-    assert len({seed, *variants}) == 7
+    variants += [run_seed(1, *base[:i], base[i] + "x", *base[i + 1 :], 0) for i in range(5)]
+    assert len({seed, *variants}) == 8
     # spawned from SeedSequence(master, spawn_key=(hashes..., run)), not a sequential draw
     assert run_seed(1, *base, 1) != seed + 1
 
@@ -78,14 +81,35 @@ def test_dask_backend_matches_local_processes():
     assert_same_runs(local, remote)
 
 
+def test_local_dask_dashboard_listens_on_loopback_only():
+    pytest.importorskip("distributed")
+    from optibench.runner import dask_client
+
+    with dask_client(None) as client:
+        assert client.dashboard_link.startswith("http://127.0.0.1:")
+
+
 def test_quiet_when_not_a_terminal(capsys):
     run_trials("sphere", "random-search", runs=2, max_evals=10, instance={"dim": 2})
     captured = capsys.readouterr()
     assert captured.err == "" and captured.out == ""
 
 
+def test_label_is_part_of_the_identity():
+    problem, optimizer = get_problem("sphere", dim=2), get_algorithm("random-search", pop_size=5)
+    a, b = (make_trials(problem, optimizer, label, runs=2, max_evals=10, seed=0) for label in ("A", "B"))
+    assert [t.identity["label"] for t in a + b] == ["A", "A", "B", "B"]
+    assert len({t.seed for t in a + b}) == 4
+    assert {row_key(t.identity) for t in a}.isdisjoint(row_key(t.identity) for t in b)
+    # params are the optimizer's full resolved set, defaults included
+    assert a[0].identity["params"] == canonical_json(optimizer.params)
+
+
 def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="unknown backend 'spark'; choose one of loky, dask"):
         run_trials("sphere", "random-search", runs=1, max_evals=10, backend="spark")
+    for n_jobs in (0, -2, 1.5, True):
+        with pytest.raises(ValueError, match=f"n_jobs must be an integer >= 1, or -1 for one process per CPU; got {n_jobs!r}"):
+            run_trials("sphere", "random-search", runs=1, max_evals=10, n_jobs=n_jobs)
     with pytest.raises(ValueError, match="instance applies to a problem given by name"):
         run_trials(get_problem("sphere", dim=2), "random-search", runs=1, max_evals=10, instance={"dim": 3})

@@ -39,3 +39,4 @@ def test_enumeration_equals_brute_force_loop():
     assert fields["value"] == pytest.approx(best, rel=1e-12)
     assert fields["solution"] == ",".join(map(str, best_choice))
     assert problem.known_optimum.value == pytest.approx(best, rel=1e-12)
+    assert fields["status"] == problem.known_optimum.status == "proven"  # every choice evaluated

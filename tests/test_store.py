@@ -14,7 +14,7 @@ from frames import assert_same_runs
 from optibench import __version__, run_trials
 from optibench.experiment import parse_experiment
 from optibench.runner import KEY_COLUMNS, row_key
-from optibench.store import SCHEMA, ResultStore
+from optibench.store import SCHEMA, ResultStore, StoreError
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +179,49 @@ def test_empty_folder_is_refused(tmp_path, capsys):
     for command in ("report", "plot"):
         assert main([command, str(tmp_path)]) == 2
         assert f"optibench {command}: {tmp_path} holds no stored runs" in capsys.readouterr().err
+
+
+def test_a_rerun_replaces_a_failed_row_even_after_consolidation(tmp_path, runs):
+    store = ResultStore(tmp_path)
+    ok = runs.iloc[0].to_dict()
+    failed = ok | {"status": "failed", "error": "RuntimeError: boom", "traceback": "Traceback ...", "best_f": np.nan,
+                   "violation": np.nan, "n_evals": 40, "best_x": None, "history": np.empty((0, 3))}
+    store.write(failed)
+    store.consolidate()
+    assert store.stored_status() == {row_key(ok): "failed"}
+    back = store.read().iloc[0]
+    assert back["error"] == "RuntimeError: boom" and back["best_x"] is None and back["history"].shape == (0, 3)
+    store.write(ok)
+    assert store.stored_status() == {row_key(ok): "ok"}
+    pd.testing.assert_frame_equal(store.read(), runs.iloc[:1].reset_index(drop=True), check_exact=True)
+
+
+def test_files_written_before_the_new_columns_are_read(tmp_path, runs):
+    legacy = runs.iloc[:3].drop(columns=["status", "error", "traceback", "n_nonfinite", "optimum_status", "optimum_method",
+                                          "success_atol", "optibench_version"])
+    legacy["optimum_is_bound"] = [True, False, False]
+    legacy["optimum"] = [1.0, 2.0, np.nan]
+    store = ResultStore(tmp_path)
+    legacy.assign(best_x=[x.tolist() for x in legacy["best_x"]], history=[h.tolist() for h in legacy["history"]]).to_parquet(store.results_file)
+    back = store.read()
+    assert list(back.columns) == SCHEMA.names
+    assert back["status"].tolist() == ["ok"] * 3 and back["optimum_status"].tolist() == ["bound", "best-known", None]
+    assert back["error"].isna().all() and back["optibench_version"].isna().all() and back["success_atol"].isna().all()
+    assert back["best_f"].tolist() == legacy["best_f"].tolist()
+
+
+def test_unreadable_and_foreign_files_are_named(tmp_path, runs):
+    store = ResultStore(tmp_path)
+    store.write(runs.iloc[0].to_dict())
+    (tmp_path / "runs" / "empty.parquet").write_bytes(b"")
+    pd.DataFrame({"x": [1]}).to_parquet(tmp_path / "runs" / "foreign.parquet")
+    (tmp_path / "meta.json").write_text("[1, 2")
+    problems = [(p.path.name, p.reason) for p in store.problems()]
+    assert [name for name, _ in problems[:3]] == ["meta.json", "empty.parquet", "foreign.parquet"]
+    assert problems[0][1].startswith("not valid JSON") and problems[1][1].startswith("not a readable Parquet file")
+    assert problems[2][1] == "not an optibench results file (no column problem, instance, algorithm, params, label, run, seed, best_f)"
+    # no experiment.toml: every file with rows is unattributable
+    assert [name for name, _ in problems[3:]] == sorted(p.name for p in (tmp_path / "runs").glob("*.parquet"))
+    assert all(reason.endswith("experiment.toml is missing, so they belong to no known experiment") for _, reason in problems[3:])
+    with pytest.raises(StoreError, match="empty.parquet: not a readable Parquet file"):
+        store.read()

@@ -33,7 +33,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from optibench.problems.hosting_capacity import HostingCapacityCase, sweep  # noqa: E402
+from optibench.exact.sweep import solve_many  # noqa: E402
+from optibench.problems.hosting_capacity import SCENARIOS, HostingCapacityCase  # noqa: E402
 from optibench.report import format_table  # noqa: E402
 
 EXPANSIONS = {"Table 2 (scenarios 1-4, 4 MW)": (1, {"ESS": 3, "SVG": 2, "PV": 4}),
@@ -52,6 +53,16 @@ COLUMNS = {
     "ac_recheck_vmax_pu": "ac_vmax_pu", "ac_recheck_voltage_violation_pu": "ac_voltage_violation_pu",
     "ac_recheck_branch_violation_kva": "ac_line_violation_kw", "ac_recheck_relaxation_gap": "relaxation_gap",
 }
+
+
+def sweep(n_jobs: int = -1) -> pd.DataFrame:
+    """The cone program of every (scenario, EV type, bus 2-33), in parallel; one row per instance.
+
+    Columns are the exact baseline's summary flattened with ``_`` (``instance_bus``, ``capacity_kw``,
+    ``ac_recheck_vmin_pu``, ...).
+    """
+    instances = [{"scenario": s, "ev": e, "bus": b} for s in SCENARIOS for e in (1, 2) for b in range(2, 34)]
+    return pd.json_normalize(solve_many("hosting-capacity", instances, n_jobs), sep="_")
 
 
 def capacity_pivot(table: pd.DataFrame, ev: int) -> pd.DataFrame:

@@ -1,5 +1,6 @@
 """Solve times of the exact baselines: one 24-hour hosting-capacity cone program, and the 512-program sweep.
 
+Both go through the registry (``get_problem("hosting-capacity", ...).exact()``).
 One program is built and solved ``--repeats`` times (each time from scratch,
 as the sweep does): the report gives the median wall time of build plus
 solve, and the solver's own time. The sweep solves paper 000's buses 2-33 x
@@ -9,41 +10,47 @@ sweep < 10 min on the 2-core reference machine.
 """
 from __future__ import annotations
 
-import json
 import time
 
 import numpy as np
+import pandas as pd
 
 from optibench.benchmarking.kernel import machine
-from optibench.problems.hosting_capacity import SCENARIOS, HostingCapacityCase, sweep
+from optibench.cli.output import to_json
+from optibench.exact.sweep import solve_many
+from optibench.registry import get_problem
 
 ONE_PROGRAM_TARGET_S = 2.0
 SWEEP_TARGET_S = 600.0
+SCENARIOS = range(1, 9)
+"""Paper 000's eight scenarios (Table 1)."""
 
 
 def time_one_program(scenario: int = 1, ev: int = 1, bus: int = 18, repeats: int = 5) -> dict:
     """Median wall time (build + solve + AC re-check) and solver time of one instance (s)."""
-    HostingCapacityCase(scenario, ev, bus).solve()  # imports and first-call set-up outside the timing
+    instance = {"scenario": scenario, "ev": ev, "bus": bus}
+    get_problem("hosting-capacity", **instance).exact()  # imports and first-call set-up outside the timing
     walls, solver_times = [], []
     for _ in range(repeats):
         start = time.perf_counter()
-        result = HostingCapacityCase(scenario, ev, bus).solve()
+        summary = get_problem("hosting-capacity", **instance).exact()
         walls.append(time.perf_counter() - start)
-        solver_times.append(result.solution.solve_time_s)
+        solver_times.append(summary["solve_time_s"])
     return {
-        "instance": {"scenario": scenario, "ev": ev, "bus": bus},
+        "instance": instance,
         "repeats": repeats,
         "wall_s_median": float(np.median(walls)),
         "solver_s_median": float(np.median(solver_times)),
-        "status": result.solution.status,
-        "capacity_kw": result.capacity_kw,
+        "status": summary["status"],
+        "capacity_kw": summary["capacity_kw"],
     }
 
 
 def time_sweep(n_jobs: int = -1, buses=range(2, 34)) -> dict:
     """Wall time of the sweep over ``buses`` x both EV types x all scenarios (s), and its outcome."""
+    instances = [{"scenario": s, "ev": e, "bus": b} for s in SCENARIOS for e in (1, 2) for b in buses]
     start = time.perf_counter()
-    table = sweep(buses=buses, n_jobs=n_jobs)
+    table = pd.DataFrame(solve_many("hosting-capacity", instances, n_jobs))
     wall = time.perf_counter() - start
     return {
         "programs": len(table),
@@ -93,5 +100,5 @@ def add_arguments(parser) -> None:
 def run_from_args(args, command: str) -> int:
     report = run(repeats=args.repeats, n_jobs=args.jobs, with_sweep=not args.no_sweep)
     report["command"] = command
-    print(json.dumps(report, indent=2) if args.json else f"command: {command}\n" + format_report(report))
+    print(to_json(report) if args.json else f"command: {command}\n" + format_report(report))
     return 0

@@ -15,7 +15,6 @@ their throughput is per power flow, so the ratios stay comparable.
 """
 from __future__ import annotations
 
-import json
 import os
 import platform
 import time
@@ -23,8 +22,10 @@ import time
 import numba
 import numpy as np
 
+from optibench.cli.output import to_json
 from optibench.network import load_network
 from optibench.powerflow import solve_batch
+from optibench.provenance import cpu_model
 from optibench.synthetic import synthetic_feeder
 
 FLOOR_US_IEEE69 = 0.7
@@ -103,14 +104,8 @@ def measure(system: str, batch: int, references: bool = True) -> dict:
 
 
 def machine() -> dict:
-    cpu = "unknown"
-    if os.path.exists("/proc/cpuinfo"):
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
     return {
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "numpy": np.__version__,
@@ -180,5 +175,5 @@ def run_from_args(args, command: str) -> int:
         references=not args.no_references,
     )
     report["command"] = command
-    print(json.dumps(report, indent=2) if args.json else f"command: {command}\n" + format_report(report))
+    print(to_json(report) if args.json else f"command: {command}\n" + format_report(report))
     return 0

@@ -25,10 +25,10 @@ import time
 import numpy as np
 
 from optibench.benchmarking.kernel import machine
+from optibench.cli.output import to_json
 from optibench.network import load_network
 from optibench.powerflow import solve_batch
-from optibench.problems.sanity import Sphere
-from optibench.registry import get_algorithm, get_problem
+from optibench.registry import get_algorithm, get_problem, registered
 from optibench.runner import make_trials, run_batch
 
 OVERHEAD_TARGET_MS = 50.0
@@ -37,7 +37,7 @@ BUDGETS = (15_000, 100_000)
 """Evaluations per EO run: a paper-sized run (500 iterations of 30) and a long one."""
 
 
-class PowerFlowSphere(Sphere):
+class PowerFlowSphere(registered("problems", "sphere")):
     """Sphere plus the total loss (kW) of IEEE 69 with every load scaled by ``1 + x1 / 1000``: one power flow per point."""
 
     name = "sphere+ieee69-powerflow"
@@ -172,7 +172,7 @@ def add_arguments(parser) -> None:
 def run_from_args(args, command: str) -> int:
     report = run(args.overhead_runs, args.runs, [int(b) for b in args.budgets.split(",")])
     text = format_report(report, command)
-    print(json.dumps(report, indent=2) if args.json else text)
+    print(to_json(report) if args.json else text)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(text + "\n")

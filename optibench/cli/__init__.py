@@ -3,11 +3,15 @@
 Each sub-command lives in its own module of this package with two functions,
 ``add_parser(subparsers)`` and ``run(args) -> int``; ``COMMANDS`` lists them.
 Modules are imported only when their command runs, so start-up stays fast.
+When the reader of the output goes away (``optibench list problems | head -1``)
+the command stops quietly, as other command-line tools do.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import sys
 
 COMMANDS = {
     "powerflow": "Solve a power flow of a network and print a table or JSON.",
@@ -16,13 +20,18 @@ COMMANDS = {
     "bench": "Run a performance benchmark.",
     "show": "Describe a problem instance: variables, objectives, constraints, known optimum.",
     "evaluate": "Evaluate one solution of a problem instance, given in the problem's own terms.",
-    "certify": "Compute a problem instance's exact optimum by enumeration.",
-    "exact": "Solve a problem instance's exact convex baseline and re-check it by AC power flow.",
+    "certify": "Exact optimum of a problem instance where a method proves it (status proven / bound / best-known).",
+    "exact": "Solve a problem instance's exact baseline (cone program, MILP, front) and re-check it by AC power flow.",
     "run": "Run an experiment file: every run stored, then the report and figures.",
     "report": "Tables and statistical tests of a results folder.",
     "plot": "Convergence and final-value figures of a results folder.",
+    "audit": "Re-run stored runs of results folders from their seeds and regenerate their reports; compare.",
     "stability": "Voltage stability reserve K_U and power reserve K_P of a network by load continuation.",
 }
+
+
+EXIT_BROKEN_PIPE = 141
+"""Exit status when the output pipe closed early: 128 + SIGPIPE, what a shell reports for other tools."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,4 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module = importlib.import_module(f"optibench.cli.{args.command}")
-    return module.run(args)
+    try:
+        status = module.run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader closed the pipe: send what is still buffered nowhere, so the final flush at exit cannot fail
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return status

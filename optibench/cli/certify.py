@@ -1,38 +1,40 @@
-"""``optibench certify PROBLEM --instance ... [--store]``: exact optimum by enumeration."""
+"""``optibench certify PROBLEM --instance ... [--store [PATH]]``: an instance's known optimum, with its status.
+
+The exact optimum where a method proves it (status ``proven``), else a
+``bound`` with its incumbent or the ``best-known`` value with what found it;
+see :mod:`optibench.known_optima`. ``--store`` saves it in the user's cache
+(``$XDG_CACHE_HOME/optibench/known_optima.json``), ``--store PATH`` in PATH;
+nothing is written into the installed package.
+"""
 from __future__ import annotations
 
-import datetime
 import sys
-import time
 
-from .output import print_result
+from .output import print_result, solver_output_to_stderr
 from .problem_args import add_problem_arguments, build_problem
 
 
 def add_parser(parser) -> None:
     add_problem_arguments(parser)
-    parser.add_argument("--store", action="store_true", help="save it as the instance's known optimum")
+    parser.add_argument("--store", nargs="?", const="", default=None, metavar="PATH",
+                        help="save it as the instance's known optimum: in the user's cache "
+                             "($XDG_CACHE_HOME/optibench/known_optima.json), or in PATH when given")
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
 def run(args) -> int:
-    from optibench.known_optima import store
-    from optibench.problem import KnownOptimum
+    from optibench.known_optima import certify, store
 
     try:
         problem = build_problem(args)
-        if not hasattr(problem, "certify"):
-            raise ValueError(f"{problem.name} offers no exact method")
-        start = time.perf_counter()
-        fields, flows = problem.certify()
-    except ValueError as exc:
+        with solver_output_to_stderr():
+            optimum, info = certify(problem)
+    except (ValueError, RuntimeError) as exc:
         print(f"optibench certify: {exc}", file=sys.stderr)
         return 2
-    seconds = time.perf_counter() - start
-    optimum = KnownOptimum(**fields, computed=datetime.date.today().isoformat())
-    if args.store:
-        store(problem.name, problem.instance, optimum)
-    out = {"problem": problem.name, "instance": problem.instance, **vars(optimum),
-           "power_flows": flows, "time_s": seconds, "stored": args.store}
+    stored = None
+    if args.store is not None:
+        stored = str(store(problem.name, problem.instance, optimum, args.store or None))
+    out = {"problem": problem.name, "instance": problem.instance, **vars(optimum), **info, "stored": stored}
     print_result(out, args.json, key_width=12)
     return 0

@@ -1,45 +1,39 @@
-"""``optibench exact PROBLEM --instance KEY=VALUE,...``: the exact convex baseline of one instance.
+"""``optibench exact PROBLEM --instance KEY=VALUE,... [--options KEY=VALUE,...]``: an instance's exact baseline.
 
-``SOLVERS`` maps a problem name to the function (``module:function``) that
-solves an instance given as keyword arguments and returns a JSON-ready dict
-with at least ``status``; a new exact baseline is one line there.
+The problem family offers it as ``exact(**options)`` beside its problem
+(see :class:`optibench.problem.Problem`): a cone program, a MILP or a
+Pareto front, re-checked by the AC power flow, returned as a JSON-ready
+summary with the solver's ``status``.
 """
 from __future__ import annotations
 
-import importlib
-import json
 import sys
 
-from .problem_args import parse_instance
-
-SOLVERS = {
-    "hosting-capacity": "optibench.problems.hosting_capacity:solve_exact",
-    "sop-operation": "optibench.problems.sop_operation:solve_exact",
-    "sop-siting": "optibench.problems.sop_siting:solve_exact",
-}
+from .output import solver_output_to_stderr, to_json
+from .problem_args import add_problem_arguments, build_problem, parse_instance
 
 
 def add_parser(parser) -> None:
-    parser.add_argument("problem", choices=sorted(SOLVERS), help="problem with an exact baseline")
-    parser.add_argument("--instance", default="", metavar="KEY=VALUE,...", help="instance parameters, e.g. scenario=1,ev=1,bus=18")
+    add_problem_arguments(parser)
+    parser.add_argument("--options", default="", metavar="KEY=VALUE,...",
+                        help="options of the exact method, e.g. relaxation=linear,binary=true (hosting-capacity), points=10 (sop-siting with objectives=2)")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.epilog = "Exit status 1 when the solver returns no solution (the output says why), 2 on a bad instance."
-
-
-def solver(name: str):
-    """The solve function registered for problem ``name``."""
-    module, _, function = SOLVERS[name].partition(":")
-    return getattr(importlib.import_module(module), function)
+    parser.epilog = "Exit status 1 when the solver returns no solution (the output says why), 2 on a bad instance or a problem without an exact baseline."
 
 
 def run(args) -> int:
     try:
-        summary = solver(args.problem)(**parse_instance(args.instance))
+        options = parse_instance(args.options)
+        problem = build_problem(args)
+        if not hasattr(problem, "exact"):
+            raise ValueError(f"{problem.name} offers no exact baseline")
+        with solver_output_to_stderr():
+            summary = problem.exact(**options)
     except (TypeError, ValueError) as exc:
         print(f"optibench exact: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(summary, indent=2))
+        print(to_json(summary))
     else:
         _print_table(summary)
     return 0 if summary["status"] in ("optimal", "optimal_inaccurate") else 1

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import inspect
-import json
+
+from .output import to_json
 
 KINDS = ("problems", "algorithms")
 
@@ -13,15 +14,24 @@ def add_parser(parser) -> None:
 
 
 def describe(kind: str, name: str) -> dict:
-    """Name, defining class, first docstring line and constructor parameters of one registry entry."""
+    """Name, defining class, first docstring line and constructor parameters of one registry entry.
+
+    An optimizer lists its resolved parameters with their defaults (pymoo's
+    wrappers included, whose constructors take ``**options``).
+    """
+    from optibench.optimizer import Optimizer
     from optibench.registry import registered
 
     obj = registered(kind, name)
+    if isinstance(obj, type) and issubclass(obj, Optimizer):
+        parameters = [f"{key}={value!r}" for key, value in obj().params.items()]
+    else:
+        parameters = [str(p.replace(annotation=p.empty)) for p in inspect.signature(obj).parameters.values()]
     return {
         "name": name,
         "object": f"{obj.__module__}.{obj.__qualname__}",
         "summary": (inspect.getdoc(obj) or "").split("\n")[0],
-        "parameters": [str(p.replace(annotation=p.empty)) for p in inspect.signature(obj).parameters.values()],
+        "parameters": parameters,
     }
 
 
@@ -31,7 +41,7 @@ def run(args) -> int:
     names = problem_names() if args.kind == "problems" else algorithm_names()
     rows = [describe(args.kind, name) for name in names]
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(to_json(rows))
         return 0
     width = max((len(r["name"]) for r in rows), default=4)
     for r in rows:

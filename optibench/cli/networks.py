@@ -1,7 +1,7 @@
 """``optibench networks``: the shipped test systems."""
 from __future__ import annotations
 
-import json
+from .output import to_json
 
 
 def add_parser(parser) -> None:
@@ -26,7 +26,7 @@ def run(args) -> int:
             }
         )
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(to_json(rows))
         return 0
     print(f"{'network':<10} {'buses':>5} {'ties':>4} {'load kW':>9} {'load kvar':>9}  source")
     for r in rows:

@@ -1,21 +1,31 @@
 """``optibench powerflow NETWORK``: one power flow, as a table or JSON."""
 from __future__ import annotations
 
-import json
+import argparse
+import math
 import sys
+
+from .output import to_json
 
 
 def add_parser(parser) -> None:
     parser.add_argument("network", help="shipped network name (see 'optibench networks') or a network folder")
-    parser.add_argument("--load-scale", type=float, default=1.0, metavar="S", help="multiply every load by S (default 1)")
+    parser.add_argument("--load-scale", type=load_scale, default=1.0, metavar="S",
+                        help="multiply every load by S, a finite number >= 0 (default 1)")
     parser.add_argument("--voltages", action="store_true", help="also print every bus voltage")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.epilog = "Exit status 1 when the power flow does not converge (the output says so)."
 
 
-def _number(value: float) -> float | None:
-    """JSON-safe float: NaN (no solution) becomes null."""
-    return None if value != value else float(value)
+def load_scale(text: str) -> float:
+    """``--load-scale``: a finite number >= 0 (NaN, inf and negative loads are bad arguments, not a collapse)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
+    return value
 
 
 def run(args) -> int:
@@ -33,11 +43,11 @@ def run(args) -> int:
         "load_scale": args.load_scale,
         "converged": bool(res.converged[0]),
         "iterations": int(res.iterations[0]),
-        "loss_kw": _number(res.loss_kw[0]),
-        "loss_kvar": _number(res.loss_kvar[0]),
-        "vmin_pu": _number(res.vmin_pu[0]),
+        "loss_kw": float(res.loss_kw[0]),
+        "loss_kvar": float(res.loss_kvar[0]),
+        "vmin_pu": float(res.vmin_pu[0]),
         "vmin_bus": int(res.vmin_bus[0]) if res.converged[0] else None,
-        "vmax_pu": _number(res.vmax_pu[0]),
+        "vmax_pu": float(res.vmax_pu[0]),
         "load_kw": float(net.p_kw.sum() * args.load_scale),
         "load_kvar": float(net.q_kvar.sum() * args.load_scale),
     }
@@ -48,7 +58,7 @@ def run(args) -> int:
     if args.json:
         if args.voltages:
             summary["buses"] = buses
-        print(json.dumps(summary, indent=2))
+        print(to_json(summary))
         return 0 if summary["converged"] else 1
     state = "converged" if summary["converged"] else "DID NOT CONVERGE: no solution (voltage collapse, or raise the sweep limit)"
     print(f"{net.name}: {net.n_bus} buses, load {summary['load_kw']:.1f} kW + j{summary['load_kvar']:.1f} kvar "

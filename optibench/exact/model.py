@@ -83,6 +83,9 @@ class Solution:
             the linear model.
         devices: each device's report (kW, kvar, kWh), by device name.
         recheck: the AC re-check of the injections (None without a solution).
+        mip_bound: for a mixed-integer model solved by HiGHS, the solver's
+            lower bound on the objective (caller's units); None otherwise.
+        mip_gap: HiGHS' relative gap between ``objective`` and ``mip_bound``; None otherwise.
     """
 
     status: str
@@ -99,6 +102,8 @@ class Solution:
     loss_kw: np.ndarray | None = None
     devices: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     recheck: ACRecheck | None = None
+    mip_bound: float | None = None
+    mip_gap: float | None = None
 
     @property
     def solved(self) -> bool:
@@ -114,6 +119,7 @@ class Solution:
             "solve_time_s": self.solve_time_s,
             "wall_time_s": self.wall_time_s,
             "ac_recheck": None if self.recheck is None else self.recheck.summary(),
+            **({} if self.mip_gap is None else {"mip_bound": self.mip_bound, "mip_gap": self.mip_gap}),
         }
 
 
@@ -332,6 +338,11 @@ class BranchFlowModel:
         check = None
         if recheck:
             check = ac_recheck(self, net_p, net_q, v_sq.T, self.P.value.T, self.Q.value.T, None if self.l is None else l_pu.T, loss)
+        mip_bound = mip_gap = None
+        if problem.is_mixed_integer() and solver == "HIGHS":
+            info = problem.solver_stats.extra_stats  # HiGHS' bound leaves out cvxpy's constant offset
+            mip_bound = float(problem.value) - info.objective_function_value + info.mip_dual_bound
+            mip_gap = float(info.mip_gap)
         return Solution(
             status=problem.status,
             objective=float(problem.value),
@@ -347,4 +358,6 @@ class BranchFlowModel:
             loss_kw=loss,
             devices={name: device.report() for name, device in self.devices.items()},
             recheck=check,
+            mip_bound=mip_bound,
+            mip_gap=mip_gap,
         )

@@ -1,14 +1,19 @@
-"""Many exact solves in parallel: one joblib task (a loky process) per instance."""
+"""Many exact baselines in parallel: one joblib task (a loky process) per instance, through the registry."""
 from __future__ import annotations
 
 from joblib import Parallel, delayed
 
+from ..registry import get_problem
 
-def solve_many(solve, instances: list[dict], n_jobs: int = -1) -> list[dict]:
-    """``solve(**instance)`` for every instance, ``n_jobs`` processes at once (-1: one per CPU).
 
-    ``solve`` must be importable by the worker processes (a module-level
-    function, as in :data:`optibench.cli.exact.SOLVERS`); the results come
-    back in the order of ``instances``.
+def exact_summary(problem: str, instance: dict, options: dict) -> dict:
+    """The exact baseline of one instance of the registered ``problem``: ``get_problem(...).exact(**options)``."""
+    return get_problem(problem, **instance).exact(**options)
+
+
+def solve_many(problem: str, instances: list[dict], n_jobs: int = -1, **options) -> list[dict]:
+    """:func:`exact_summary` of every instance of ``problem``, ``n_jobs`` processes at once (-1: one per CPU).
+
+    The summaries come back in the order of ``instances``.
     """
-    return Parallel(n_jobs=n_jobs)(delayed(solve)(**instance) for instance in instances)
+    return Parallel(n_jobs=n_jobs)(delayed(exact_summary)(problem, instance, options) for instance in instances)

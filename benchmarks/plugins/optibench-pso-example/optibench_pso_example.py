@@ -17,6 +17,7 @@ global bests are compared with optibench's feasibility-first rule
 from __future__ import annotations
 
 import numpy as np
+from optibench.checks import integer, real
 from optibench.constraints import better, sort_key, violation
 from optibench.optimizer import Optimizer
 
@@ -30,6 +31,8 @@ class PlainPSO(Optimizer):
         c1: cognitive (personal best) coefficient.
         c2: social (global best) coefficient.
     """
+
+    param_rules = {"pop_size": integer(1), "w": real(0), "c1": real(0), "c2": real(0)}
 
     def __init__(self, pop_size: int = 40, w: float = 0.7298, c1: float = 1.49618, c2: float = 1.49618):
         self.pop_size = pop_size
