@@ -51,7 +51,24 @@ The fleet (eq. 8-14)
 
 Vehicle types are mixed in proportion to their numbers (eq. 1); ``FCV``
 (no plug) are not modelled.
+
+The flexible-fleet model (:meth:`Fleet.cohorts`)
+    The alternative reading of the flexible vehicles, in which they charge or
+    discharge "continuously or alternately" (section 3.2) through their
+    availability window rather than in one session: the flexible vehicles of
+    each type form a cohort that draws any power between ``-P_rd`` and
+    ``P_r`` per plugged-in vehicle in any period. A vehicle is plugged in for
+    ``T_a`` periods (eq. 4), read as uniform on ``[T_amin, T_amax]`` (Table 2:
+    0 to 47) and starting at a uniform period, so the expected share of a
+    cohort plugged in at any period is ``E[min(T_a, n_d)] / n_d`` (23.5 / 48
+    by default). The cohort is one battery of ``N E_B`` kWh that starts the
+    day at the mean state of charge of eq. (6); its mean state of charge stays
+    at most 1 (full), at least ``min(E_0, E_end)`` (a discharge stops at
+    ``E_end``, eq. 7) and ends the day at ``E_end`` or more (the discharge
+    availability of eq. 7 kept for the next trip). The charging taper of
+    eq. (2) is not modelled in this reading (power up to ``P_r`` until full).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -179,6 +196,43 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class Cohort:
+    """The flexible vehicles of one type as one battery (flexible-fleet model, see the module docstring).
+
+    Attributes:
+        name: vehicle type.
+        vehicles: number of vehicles ``N``.
+        rated_kw: ``P_r = P_rd`` per vehicle (kW).
+        battery_kwh: ``E_B`` per vehicle (kWh).
+        soc0: mean state of charge at the start of the day (eq. 6).
+        soc_floor: lowest mean state of charge during the day, ``min(soc0, E_end)``.
+        soc_end: lowest mean state of charge at the end of the day, ``E_end``.
+        available: expected share of the vehicles plugged in at a period.
+        step_h: period length ``T`` (h).
+    """
+
+    name: str
+    vehicles: float
+    rated_kw: float
+    battery_kwh: float
+    soc0: float
+    soc_floor: float
+    soc_end: float
+    available: float
+    step_h: float
+
+    @property
+    def max_kw(self) -> float:
+        """Largest charging (and discharging) power of the cohort in a period, ``N P_r x available`` (kW)."""
+        return self.vehicles * self.rated_kw * self.available
+
+    def soc(self, power_kw: np.ndarray) -> np.ndarray:
+        """Mean state of charge at the end of each period for cohort powers ``power_kw`` (..., n_d) kW (charging
+        positive), shape (..., n_d)."""
+        return self.soc0 + np.cumsum(power_kw, axis=-1) * self.step_h / (self.vehicles * self.battery_kwh)
+
+
+@dataclass(frozen=True)
 class Fleet:
     """The EV fleet and the parameters of the forecasting model (defaults: paper 003, Table 2).
 
@@ -191,6 +245,7 @@ class Fleet:
         e_c_set: highest state of charge at which a charging-only vehicle charges (eq. 8).
         cycle_days: ``CT_p``, days between charges of a charging-only vehicle (eq. 13).
         plug_in: start distribution of charging-only vehicles, shape (n_d,), or None for uniform.
+        t_a_min, t_a_max: bounds of the availability window ``T_a`` (eq. 4), periods; used by :meth:`cohorts`.
     """
 
     vehicles: tuple[VehicleType, ...] = (BEV, PHEV)
@@ -202,10 +257,14 @@ class Fleet:
     e_c_set: float = 0.3
     cycle_days: float = 2.9
     plug_in: np.ndarray | None = field(default=None, compare=False)
+    t_a_min: float = 0.0
+    t_a_max: float = 47.0
 
     def __post_init__(self):
         if not 0.0 <= self.charging_only_share <= 1.0:
             raise ValueError(f"charging_only_share must be in [0, 1]; got {self.charging_only_share}")
+        if not 0.0 <= self.t_a_min <= self.t_a_max:
+            raise ValueError(f"the availability window needs 0 <= t_a_min <= t_a_max; got {self.t_a_min}, {self.t_a_max}")
         longest = max(v.t2_h for v in self.vehicles)
         if longest >= 24.0:
             raise ValueError(f"a charging session must be shorter than a day; T2 = {longest} h")
@@ -261,6 +320,27 @@ class Fleet:
         """``(A, B)``, each (n_d, n_d) kW: flexible power is ``A @ f - B @ g`` (eq. 12, 14)."""
         return (self.n_flexible * circulant(self.charge_kernel()),
                 self.n_flexible * circulant(self.discharge_kernel()))
+
+    def available_share(self) -> float:
+        """Expected share of the flexible vehicles plugged in at a period: ``E[min(T_a, n_d)] / n_d`` for ``T_a``
+        uniform on ``[t_a_min, t_a_max]`` periods (a window longer than the day covers all of it)."""
+        lo, hi, n = self.t_a_min, self.t_a_max, float(self.n_d)
+        if hi <= n:
+            return (lo + hi) / 2.0 / n
+        if lo >= n:
+            return 1.0
+        return ((n**2 - lo**2) / 2.0 + n * (hi - n)) / (hi - lo) / n
+
+    def cohorts(self) -> tuple[Cohort, ...]:
+        """The flexible vehicles as one :class:`Cohort` per vehicle type (the flexible-fleet model, module docstring)."""
+        share = self.n_flexible / self.n_vehicles
+        out = []
+        for v in self.vehicles:
+            soc, w = soc_quadrature(v, self.mu, self.sigma)
+            soc0 = float(w @ soc)
+            out.append(Cohort(v.name, v.count * share, v.rated_kw, v.battery_kwh, soc0, min(soc0, self.e_end),
+                              self.e_end, self.available_share(), 24.0 / self.n_d))
+        return tuple(out)
 
     def profile(self, f, g) -> Profile:
         """Expected fleet power for start distributions ``f``, ``g`` of shape (..., n_d).

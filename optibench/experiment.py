@@ -82,7 +82,7 @@ class Experiment:
     output: Path
     source: str
 
-    def defines_same_runs(self, other: "Experiment") -> bool:
+    def defines_same_runs(self, other: Experiment) -> bool:
         """True when both give every run the same problem, algorithm, budget and seed (``runs`` may differ)."""
         return (self.problems, self.algorithms, self.max_evals, self.seed) == (
             other.problems, other.algorithms, other.max_evals, other.seed
@@ -130,7 +130,7 @@ def parse_experiment(source: str, where: str = "<experiment>", default_name: str
     )
 
 
-def _budget(check: "_Checker", exp: dict) -> tuple[int, int | None]:
+def _budget(check: _Checker, exp: dict) -> tuple[int, int | None]:
     """(max_evals, pop_size or None) from ``max_evals`` or ``pop_size`` x ``iterations``."""
     given = {k for k in ("max_evals", "pop_size", "iterations") if k in exp}
     if given == {"max_evals"}:
@@ -144,7 +144,7 @@ def _budget(check: "_Checker", exp: dict) -> tuple[int, int | None]:
     )
 
 
-def _problem_instances(check: "_Checker", entries):
+def _problem_instances(check: _Checker, entries):
     """Yield (name, instance parameters, built problem) of every instance."""
     known = problem_names()
     seen = []
@@ -169,7 +169,7 @@ def _problem_instances(check: "_Checker", entries):
             yield name, instance, problem
 
 
-def _algorithms(check: "_Checker", entries, pop_size: int | None):
+def _algorithms(check: _Checker, entries, pop_size: int | None):
     """Yield (spec, built optimizer) of every algorithm configuration."""
     known = algorithm_names()
     labels = []
@@ -206,7 +206,7 @@ def _rejection(what: str, values: dict, exc: Exception) -> str:
     return f"{what} rejects {values}: {type(exc).__name__}: {exc}"
 
 
-def _check_objectives(check: "_Checker", problems, algorithms) -> None:
+def _check_objectives(check: _Checker, problems, algorithms) -> None:
     """Every algorithm must handle every problem's number of objectives."""
     for name, instance, problem in problems:
         for spec, optimizer in algorithms:

@@ -84,10 +84,9 @@ def _optimum(path: Path, problem: str, entry: dict) -> KnownOptimum:
 def find(problem: str, instance: dict) -> tuple[KnownOptimum, Path] | None:
     """The stored optimum of ``problem`` at ``instance`` and the file it came from (shipped first), or None.
 
-    An instance on a network folder given by path has none: the folder's data may change under its name.
+    An instance on a network folder given by path has none (see :func:`check_storable`).
     """
-    network = instance.get("network")
-    if isinstance(network, str) and not is_shipped(network):
+    if _network_by_path(instance):
         return None
     key = instance_key(instance)
     for path in (SHIPPED, user_store()):
@@ -101,6 +100,19 @@ def lookup(problem: str, instance: dict) -> KnownOptimum | None:
     """The stored optimum of ``problem`` at ``instance`` (shipped file, then the user's cache), or None."""
     found = find(problem, instance)
     return None if found is None else found[0]
+
+
+def _network_by_path(instance: dict) -> bool:
+    network = instance.get("network")
+    return isinstance(network, str) and not is_shipped(network)
+
+
+def check_storable(problem: str, instance: dict) -> None:
+    """ValueError when ``instance`` cannot have a stored optimum: its network is a folder given by path,
+    whose data can change under the same name, so an optimum stored for it could later belong to other data."""
+    if _network_by_path(instance):
+        raise ValueError(f"{problem}: optima are stored only for shipped networks, not for the folder "
+                         f"{instance['network']!r} (its data can change under the same path); certify prints it without --store")
 
 
 def stored_entries(path: Path = SHIPPED) -> list[tuple[str, dict, KnownOptimum]]:
@@ -117,6 +129,7 @@ def store(problem: str, instance: dict, optimum: KnownOptimum, path: Path | None
 
     The file is rewritten atomically; returns its path.
     """
+    check_storable(problem, instance)
     path = user_store() if path is None else Path(path)
     data = _read(path)
     data.setdefault(problem, {})[instance_key(instance)] = {"instance": instance, **vars(optimum)}

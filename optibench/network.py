@@ -158,7 +158,7 @@ class Network:
         source: str = "",
         description: str = "",
         origin: str | None = None,
-    ) -> "Network":
+    ) -> Network:
         """Validate tabular data and build the tree.
 
         Buses are 1-based numbers; branches are given by their end buses.
@@ -367,7 +367,8 @@ def load_network(name_or_path: str | Path) -> Network:
 
 def is_shipped(name: str) -> bool:
     """True when ``name`` is the bare name of a shipped network (no path separator)."""
-    return "/" not in name and "\\" not in name and name not in ("", ".", "..") and (NETWORKS_DIR / name / "network.json").is_file()
+    bare = "/" not in name and "\\" not in name and name not in ("", ".", "..")
+    return bare and (NETWORKS_DIR / name / "network.json").is_file()
 
 
 def _read_text(file: Path) -> str:
@@ -382,7 +383,9 @@ def _read_text(file: Path) -> str:
         raise NetworkDataError(f"{file}: cannot read ({exc.strerror})") from None
 
 
-def _read_table(file: Path, required: tuple[str, ...], optional: tuple[str, ...] = (), integer: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+def _read_table(
+    file: Path, required: tuple[str, ...], optional: tuple[str, ...] = (), integer: tuple[str, ...] = ()
+) -> dict[str, np.ndarray]:
     """Read the named numeric columns of a CSV file, with errors naming file, line and column."""
     if not file.is_file():
         raise NetworkDataError(f"{file}: file not found")

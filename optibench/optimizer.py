@@ -79,7 +79,7 @@ class Optimizer:
                 values[key] = value
         return check_values(owner, cls.param_rules, values)
 
-    def setup(self, problem, rng: np.random.Generator, max_evals: int | None = None) -> "Optimizer":
+    def setup(self, problem, rng: np.random.Generator, max_evals: int | None = None) -> Optimizer:
         """Prepare a run on ``problem`` with ``rng`` and a budget of ``max_evals`` evaluations; returns self."""
         if self.n_obj_supported is not None and problem.n_obj != self.n_obj_supported:
             raise ValueError(f"{self.name} handles {self.n_obj_supported} objective(s); {problem.name} has {problem.n_obj}")

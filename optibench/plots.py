@@ -66,7 +66,8 @@ def convergence_plot(results: pd.DataFrame, stem: str | Path) -> list[Path]:
             ax.fill_between(grid, q1, q3, color=palette[label], alpha=0.2, lw=0)
         _log_scale_if_wide(ax, [line.get_ydata() for line in ax.get_lines()])
         _mark_optimum(ax, sub)
-        ax.set(title=textwrap.fill(case, TITLE_WIDTH), xlabel="evaluations", ylabel=f"best {objective_label(sub['problem'].iloc[0])}")
+        ylabel = f"best {objective_label(sub['problem'].iloc[0])}"
+        ax.set(title=textwrap.fill(case, TITLE_WIDTH), xlabel="evaluations", ylabel=ylabel)
         ax.legend(fontsize="small")
     return _save(fig, stem)
 

@@ -159,8 +159,9 @@ def solve_batch(
 
     Args:
         network: the feeder.
-        p_kw, q_kvar: net active / reactive load per bus (kW, kvar), shape
-            (batch, n_bus) or (n_bus,), network bus order; generation is negative.
+        p_kw: net active load per bus (kW), shape (batch, n_bus) or (n_bus,),
+            network bus order; generation is negative.
+        q_kvar: net reactive load per bus (kvar), same shape and order as ``p_kw``.
         v_start: optional warm start, complex p.u., shape (n_bus,) or (batch, n_bus).
         tol: convergence tolerance on voltage components (p.u.).
         max_iter: sweep limit; rows that need more are reported as not converged.

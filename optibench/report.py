@@ -88,7 +88,8 @@ def upgrade_columns(results: pd.DataFrame) -> pd.DataFrame:
     for name, allowed in (("status", RUN_STATUSES), ("optimum_status", tuple(REFERENCE_NOUNS))):
         unknown = sorted(set(df[name].dropna()) - set(allowed))
         if unknown:
-            raise ValueError(f"results column {name!r}: unknown value(s) {', '.join(map(repr, unknown))}; expected {', '.join(allowed)}")
+            raise ValueError(f"results column {name!r}: unknown value(s) {', '.join(map(repr, unknown))}; "
+                             f"expected {', '.join(allowed)}")
     return df
 
 
@@ -98,7 +99,8 @@ def _with_case(results: pd.DataFrame) -> pd.DataFrame:
     cases = [case_name(p, i) for p, i in zip(df["problem"], df["instance"])]
     complete = df["status"] == "ok"
     feasible = complete & (df["violation"] <= 0)
-    return df.assign(case=cases, complete=complete, feasible=feasible, score=df["best_f"].astype(np.float64).where(feasible, np.inf))
+    score = df["best_f"].astype(np.float64).where(feasible, np.inf)
+    return df.assign(case=cases, complete=complete, feasible=feasible, score=score)
 
 
 def _complete(results: pd.DataFrame) -> pd.DataFrame:
@@ -122,8 +124,9 @@ def summary(
 
     Args:
         results: results rows (any store version, see :func:`upgrade_columns`).
-        rtol, atol: success tolerance ``atol + rtol |reference|``; ``atol``
-            None: each row's ``success_atol`` (the problem's declared tolerance).
+        rtol: relative part of the success tolerance ``atol + rtol |reference|``.
+        atol: absolute part of the success tolerance; None: each row's
+            ``success_atol`` (the problem's declared tolerance).
         planned: planned runs per (case name, label); a configuration listed
             here without rows gets a row with no run done. Default (and for
             configurations not listed): the number of stored rows.
@@ -295,7 +298,8 @@ class FriedmanResult:
                 f"(here {self.n_algorithms} algorithm(s), {self.n_cases} instance(s))."
             )
         else:
-            text = f"Friedman chi-square = {_number(self.statistic)}, p = {_number(self.pvalue, 3)} ({self.n_algorithms} algorithms, {self.n_cases} instances)."
+            text = (f"Friedman chi-square = {_number(self.statistic)}, p = {_number(self.pvalue, 3)} "
+                    f"({self.n_algorithms} algorithms, {self.n_cases} instances).")
         if self.left_out:
             text += f" Left out (a configuration has no complete run there): {', '.join(self.left_out)}."
         return text
@@ -429,6 +433,8 @@ def _number(value, digits: int = 6) -> str:
 
 
 def _latex_escape(text: str) -> str:
-    for char, escaped in (("\\", "\\textbackslash{}"), ("&", "\\&"), ("%", "\\%"), ("_", "\\_"), ("#", "\\#"), ("$", "\\$"), ("–", "--")):
+    replacements = (("\\", "\\textbackslash{}"), ("&", "\\&"), ("%", "\\%"), ("_", "\\_"), ("#", "\\#"), ("$", "\\$"),
+                    ("–", "--"))
+    for char, escaped in replacements:
         text = text.replace(char, escaped)
     return text

@@ -94,7 +94,7 @@ class FolderLock:
         self.created: list[Path] = []
         self.holder = {"pid": os.getpid(), "host": socket.gethostname(), "since": now()}
 
-    def __enter__(self) -> "FolderLock":
+    def __enter__(self) -> FolderLock:
         self.created = [p for p in (self.folder, *self.folder.parents) if not p.exists()]  # deepest first
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -153,7 +153,8 @@ class FolderLock:
             except FileExistsError:
                 pass
         else:
-            left_by = "an unreadable lock" if holder is None else f"the lock of process {holder.get('pid')} on {holder.get('host')}, which is no longer running"
+            left_by = ("an unreadable lock" if holder is None
+                       else f"the lock of process {holder.get('pid')} on {holder.get('host')}, which is no longer running")
             self.notify(f"optibench: taking over {left_by} ({self.path})")
         aside.unlink(missing_ok=True)
 
@@ -181,6 +182,7 @@ def _alive(pid) -> bool:
 
 
 def _in_use(path: Path, holder: dict | None) -> str:
-    who = "another process" if holder is None else f"optibench process {holder.get('pid')} on {holder.get('host')} since {holder.get('since')}"
+    who = ("another process" if holder is None
+           else f"optibench process {holder.get('pid')} on {holder.get('host')} since {holder.get('since')}")
     return (f"{path.parent} is in use by {who} (lock file {path}); wait until it finishes, "
             "or delete the lock file if that process is gone")

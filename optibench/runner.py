@@ -209,7 +209,9 @@ def check_n_jobs(n_jobs) -> int:
     return int(n_jobs)
 
 
-def run_batch(trials: list[Trial], n_jobs: int = 1, backend: str = "loky", scheduler: str | None = None, on_row=None) -> list[dict]:
+def run_batch(
+    trials: list[Trial], n_jobs: int = 1, backend: str = "loky", scheduler: str | None = None, on_row=None
+) -> list[dict]:
     """Run ``trials``; rows in the order of ``trials``, failed runs included.
 
     Args:
@@ -365,7 +367,7 @@ def run_trials(
     label: str | None = None,
     backend: str = "loky",
     scheduler: str | None = None,
-) -> "pandas.DataFrame":
+) -> pandas.DataFrame:
     """Run ``algorithm`` on ``problem`` ``runs`` times; one DataFrame row per run.
 
     Args:
@@ -375,7 +377,9 @@ def run_trials(
         runs: number of runs.
         max_evals: evaluation budget of each run.
         seed: master seed.
-        n_jobs, backend, scheduler: see :func:`run_batch`.
+        n_jobs: worker processes; see :func:`run_batch`.
+        backend: ``"loky"`` or ``"dask"``; see :func:`run_batch`.
+        scheduler: address of an existing Dask scheduler, or None; see :func:`run_batch`.
         label: name of the algorithm configuration in tables (default: its name).
 
     Returns:

@@ -65,7 +65,8 @@ def stability_reserve(network: Network, p_kw=None, q_kvar=None, *, tol: float = 
 
     Args:
         network: the feeder.
-        p_kw, q_kvar: loads at scaling 1 (kW, kvar), shape (n_bus,); default the network's base loads.
+        p_kw: active loads at scaling 1 (kW), shape (n_bus,); default the network's base loads.
+        q_kvar: reactive loads at scaling 1 (kvar), shape (n_bus,); default the network's base loads.
         tol: width of the final bracket in load scaling.
         points: scalings solved per refinement step (one batch).
         doublings: the first batch tries ``2^0 .. 2^doublings``.

@@ -209,7 +209,8 @@ class ResultStore:
             except StoreError as exc:
                 found.append(exc)
         if files and not self.experiment_file.exists():
-            found += [StoreError(f, f"holds runs but {self.experiment_file.name} is missing, so they belong to no known experiment") for f in files]
+            missing = f"holds runs but {self.experiment_file.name} is missing, so they belong to no known experiment"
+            found += [StoreError(f, missing) for f in files]
         return found
 
     def quarantine(self, paths: list[Path]) -> list[Path]:

@@ -31,7 +31,8 @@ def synthetic_feeder(
         seed: seed of the generator; the same seed gives the same feeder.
         branching: a new bus attaches to one of the last ``branching`` buses.
         target_drop_pu: linearised voltage drop of the worst bus (p.u.).
-        base_kv, base_mva: bases of the feeder.
+        base_kv: voltage base of the feeder (kV).
+        base_mva: power base of the feeder (MVA).
     """
     if n_bus < 2:
         raise ValueError(f"a feeder needs at least 2 buses, got n_bus={n_bus}")

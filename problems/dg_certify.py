@@ -121,7 +121,8 @@ class SetSolver:
         placement = np.zeros((len(self.candidates), len(buses)))
         placement[[self.row[b] for b in buses], np.arange(len(buses))] = 1.0
         self.units.placement.value = placement
-        for tries, options in enumerate(RETRIES, start=1):
+        # the last value of tries is returned after the loop
+        for tries, options in enumerate(RETRIES, start=1):  # noqa: B007
             with warnings.catch_warnings():  # an inaccurate solution is reported in the status
                 warnings.filterwarnings("ignore", message="Solution may be inaccurate")
                 try:

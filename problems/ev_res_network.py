@@ -31,48 +31,54 @@ Exact optimum
     the whole range ``p`` can take in each period, so the objective is convex
     on the feasible set and a point whose Frank-Wolfe gap (an upper bound on
     ``f(z) - f*``) is zero is the global optimum. :meth:`certify` gets there by
-    Gauss-Newton: linearise ``P_S`` at the last point, solve the simplex QP,
-    repeat until the gap is below 1e-9 of the objective.
+    Gauss-Newton: linearise ``P_S`` at the last point, solve the QP over the feasible set,
+    repeat until the gap is below :data:`GAP_TOL` of the objective.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from optibench.checks import check_instance, integer, text
+from optibench.checks import check_instance, choice, integer, text
 from optibench.ev import BEV, Fleet, VehicleType
 from optibench.network import load_network
 from optibench.powerflow import solve_batch
-from optibench.problems.ev_scheduling import EvScheduling, frank_wolfe_gap, read_profile, simplex_least_squares
+from optibench.problems.ev_scheduling import FLEET_MODELS, EvScheduling, frank_wolfe_gap, read_profile
 
 FIT_POINTS = 9
 """Power flows per period for the quadratic loss fit."""
 MAX_ROUNDS = 50
 """Gauss-Newton QPs :meth:`EvResNetwork.certify` may take."""
+GAP_TOL = 1e-8
+"""Frank-Wolfe gap, relative to the objective, at which :meth:`EvResNetwork.certify` stops (the flexible model's
+QPs, which stay 1e-9 inside the state-of-charge limits, level off near 2e-9)."""
 
 
 class EvResNetwork(EvScheduling):
     """Flexible BEVs supporting wind and PV at one bus of a feeder, with the feeder's AC losses (eq. 16 + 21).
 
     Instance parameters: ``network`` (a shipped network), ``bus`` (1-based
-    bus of the EVs, wind and PV), ``vehicles`` (flexible BEVs, 7 kW, 25.2 kWh).
+    bus of the EVs, wind and PV), ``vehicles`` (flexible BEVs, 7 kW, 25.2 kWh),
+    ``fleet`` (``"session"``, the default, or ``"flexible"``; see :mod:`optibench.problems.ev_scheduling`).
     """
 
     objective_names = ("sum of squared substation demand with network losses (MW^2)",)
     success_atol = 1e-3
     """MW^2, as ``ev-res-support``'s: 0.5 kW more in one half-hour of a demand up to 1 MW."""
 
-    def __init__(self, network: str = "ieee33", bus: int = 7, vehicles: int = 300):
-        check_instance(self, {"network": text(), "bus": integer(1), "vehicles": integer(1)},
-                       network=network, bus=bus, vehicles=vehicles)
-        net = load_network(network)
-        self.bus_index = net.index_of(bus)
+    def __init__(self, network: str = "ieee33", bus: int = 7, vehicles: int = 300, fleet: str = "session"):
+        values = check_instance(self, {"network": text(), "bus": integer(1), "vehicles": integer(1),
+                                       "fleet": choice(*FLEET_MODELS)},
+                                network=network, bus=bus, vehicles=vehicles, fleet=fleet)
+        net = load_network(values["network"])
+        self.bus_index = net.index_of(values["bus"])
         if self.bus_index == net.slack:
             raise ValueError(f"bus {bus} is the slack bus of {network!r}")
-        fleet = Fleet(vehicles=(VehicleType("BEV", float(vehicles), BEV.t1_h, BEV.t2_h),), charging_only_share=0.0)
+        model = Fleet(vehicles=(VehicleType("BEV", float(values["vehicles"]), BEV.t1_h, BEV.t2_h),),
+                      charging_only_share=0.0)
         day = read_profile("paper003_microgrid_day.csv")
         self.load_kw = day["load_kw"].to_numpy(dtype=np.float64)
         self.res_kw = (day["wind_kw"] + day["pv_kw"]).to_numpy(dtype=np.float64)
-        super().__init__(fleet, self.load_kw - self.res_kw, 1e3, dict(network=network, bus=bus, vehicles=vehicles))
+        super().__init__(model, self.load_kw - self.res_kw, 1e3, values, model=values["fleet"])
         self.network = net
         scale = self.load_kw / net.p_kw.sum()
         self.bus_p_kw = scale[:, None] * net.p_kw  # (n_d, n_bus) loads without EVs and RES
@@ -82,8 +88,7 @@ class EvResNetwork(EvScheduling):
     def _fit_losses(self):
         """Quadratic loss per period: coefficients (n_d, 3) of ``a + b p + c p^2`` (p, loss in MW) and the largest
         fit residual (kW) over the fitting power flows."""
-        low = self.offset + self.matrix.min(axis=1)
-        high = self.offset + self.matrix.max(axis=1)
+        low, high = self.demand_range()
         p = low[:, None] + (high - low)[:, None] * np.linspace(0.0, 1.0, FIT_POINTS)  # (n_d, FIT_POINTS) MW
         loss = self.ac_loss_mw(p)
         vander = p[..., None] ** np.arange(3)  # (n_d, FIT_POINTS, 3)
@@ -106,8 +111,8 @@ class EvResNetwork(EvScheduling):
         return flows.loss_kw.reshape(n_d, k) / 1e3
 
     def lossless_demand(self, W: np.ndarray) -> np.ndarray:
-        """``p = P_L + P_EV - P_RES`` per period (pop, n_d), MW, for weights ``W`` (pop, 2 n_d)."""
-        return self.offset + self.decode_simplex(W) @ self.matrix.T
+        """``p = P_L + P_EV - P_RES`` per period (pop, n_d), MW, for decision variables ``W`` (pop, n_var)."""
+        return self.offset + self.decode_fleet(W) @ self.matrix.T
 
     def net_demand(self, W: np.ndarray) -> np.ndarray:
         """``P_S`` with the fitted loss (pop, n_d), MW."""
@@ -121,23 +126,24 @@ class EvResNetwork(EvScheduling):
         return p + self.ac_loss_mw(p.T).T
 
     def gradient(self, z: np.ndarray) -> np.ndarray:
-        """Gradient of ``sum P_S^2`` at a simplex point ``z`` (2 n_d,)."""
+        """Gradient of ``sum P_S^2`` at a feasible point ``z`` (n_var,)."""
         p = self.lossless_demand(z[None])[0]
         _, b, c = self.loss_coef.T
         ps = self.net_demand(z[None])[0]
         return 2.0 * self.matrix.T @ (ps * (1.0 + b + 2.0 * c * p))
 
     def certify(self):
-        """Optimum by Gauss-Newton: repeated simplex QPs with ``P_S`` linearised at the last point, until the
-        duality gap is below 1e-9 of the objective (see the module docstring). Returns (fields, power flows)."""
-        z = np.full(self.n_var, 1.0 / self.n_var)
+        """Optimum by Gauss-Newton: repeated QPs over the feasible set with ``P_S`` linearised at the last point,
+        until the duality gap is below GAP_TOL of the objective (see the module docstring). Starts from the uniform
+        schedule (session) or from idle cohorts (flexible). Returns (fields, power flows)."""
+        z = np.full(self.n_var, 1.0 / self.n_var) if self.model == "session" else np.zeros(self.n_var)
         for _ in range(MAX_ROUNDS):
             p = self.lossless_demand(z[None])[0]
             slope = 1.0 + self.loss_coef[:, 1] + 2.0 * self.loss_coef[:, 2] * p  # dP_S/dp per period
             matrix = slope[:, None] * self.matrix
-            z = simplex_least_squares(self.net_demand(z[None])[0] - matrix @ z, matrix)
-            fields = self.certificate(z, "Gauss-Newton simplex QPs on the fitted loss model")
-            if frank_wolfe_gap(self, z) <= 1e-9 * fields["value"]:
+            z = self.least_squares(self.net_demand(z[None])[0] - matrix @ z, matrix)
+            fields = self.certificate(z, f"Gauss-Newton QPs on {self.feasible_set} with the fitted loss model")
+            if frank_wolfe_gap(self, z) <= GAP_TOL * fields["value"]:
                 break
         else:
             raise ValueError(f"{self.name}: Gauss-Newton did not converge in {MAX_ROUNDS} QPs")

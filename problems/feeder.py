@@ -34,7 +34,8 @@ class FeederProblem(Problem):
     Args:
         instance: all instance parameters, for reports and the known-optima store.
         network: shipped network name or folder.
-        vmin, vmax: voltage limits (p.u.), or None for no limit.
+        vmin: lower voltage limit (p.u.), or None for no limit.
+        vmax: upper voltage limit (p.u.), or None for no limit.
 
     ``success_atol`` is 1e-3 kW for objectives in kW (losses, renewable
     power): the power flow is checked against Newton-Raphson to 1e-6 p.u.,

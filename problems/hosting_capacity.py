@@ -18,8 +18,12 @@ loss summed over the 24 hours), so the objective value is in kW.
 Data and readings (the paper is silent or ambiguous here):
 
 * Network: IEEE 33 (Baran-Wu), 12.66 kV, 10 MVA base, substation voltage
-  1.0 p.u.; residential loads are 80 % of the rated loads times the hourly
-  residential profile (active and reactive alike).
+  ``v_source`` = 1.0 p.u. (the paper does not give it); residential loads are
+  ``load_fraction`` = 80 % of the rated loads (the paper's "80% of the
+  values" of its source) times the hourly residential profile (active and
+  reactive alike). These two set the voltage headroom at the far end of the
+  feeder in the binding hour, the reading that moves the paper's growth rates
+  most (``results/seed000/sensitivity.md``), so both are instance keys.
 * Profiles: ``optibench/data/profiles/paper000_day.csv`` (24 hourly values,
   fractions of the peak; how they were built is in
   ``optibench/data/profiles/README.md``); the paper's curves exist only as
@@ -28,10 +32,15 @@ Data and readings (the paper is silent or ambiguous here):
   reactive term); ``p_EV`` peaks at 1, so ``S_EV`` is the station's peak draw.
   Type 1 (commercial) charges through the day, type 2 (residential) at night.
 * Storage (Table 1 "ESS capacity" E and "rated power" S) at buses 18, 22,
-  25, 33: the operating circle of radius S is replaced by its inscribed
-  square (the paper's Figure 1), so ``P_max = Q_max = S / sqrt(2)``;
-  reactive output ``0 <= Q <= Q_max`` (eq. 4); efficiencies 0.95 both ways;
-  SOC starts at 0.5 and ends the day at least there; SOC in [0, 1] (eq. 6).
+  25, 33: ``ess_limit="square"`` (default) replaces the operating circle of
+  radius S by its inscribed square, so ``P_max = Q_max = S / sqrt(2)``.
+  This is the paper's own statement: the boundary "constrained by its rated
+  capacity" is a circle, approximated by "an inscribed quadrilateral" with
+  sides parallel to the axes (Figure 1), which "reduce[s] the rated output
+  power of the ESS". ``ess_limit="rated"`` reads Table 1's rated power as
+  ``P_max = Q_max = S`` instead (it moves Table 2's growth rates by 1-5
+  points, see the sensitivity table). Reactive output ``0 <= Q <= Q_max``
+  (eq. 4); efficiencies 0.95 both ways; SOC starts at 0.5 and ends the day at least there; SOC in [0, 1] (eq. 6).
 * SVG #1 at bus 18 and #2 at bus 33 with the ratings of Table 1 (eq. 7).
 * PV #1, #2, #3 at buses 18, 25, 33: Table 1's "MWh" read as the rated power
   (MW) scaling the PV profile; no curtailment (eq. 13 takes PV output as given).
@@ -39,8 +48,11 @@ Data and readings (the paper is silent or ambiguous here):
   as a limit on the active power |P| entering every branch (the unit is MW).
 * Table 1 lists scenario 7 with the expanded SVGs of scenario 6 as well as
   the expanded storage; the text says scenarios 5-8 repeat 1-4 with the
-  higher line limit, so scenario 7 here is scenario 3 with 6 MW (SVGs
-  400 / 600 kvar). ``SCENARIOS`` holds the values.
+  higher line limit, so with ``scenario_source="text"`` (default) scenario 7
+  is scenario 3 with 6 MW (SVGs 400 / 600 kvar), and with
+  ``scenario_source="table1"`` Table 1's row as printed (SVGs 600 / 800
+  kvar). ``SCENARIOS`` and ``TABLE1_SCENARIOS`` hold the values; the two
+  differ only in scenario 7.
 * ESS charge / discharge binaries (eq. 1-3): the cone program relaxes them
   (``binary=False``) and reports any simultaneous charge and discharge; with
   ``binary=True`` the mixed-integer cone program needs SCIP (extra ``scip``).
@@ -68,7 +80,7 @@ simultaneous charge and discharge) and the AC evaluation matches, else a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -76,7 +88,7 @@ import cvxpy as cp
 import numpy as np
 import pandas as pd
 
-from optibench.checks import check_values, choice, integer, text
+from optibench.checks import check_values, choice, integer, real, text
 from optibench.exact import BranchFlowModel, PhotovoltaicUnit, ScaledLoad, Solution, StaticVarGenerator, Storage
 from optibench.known_optima import CONE_METHOD, exact_fields, lookup
 from optibench.network import Network, load_network
@@ -89,6 +101,13 @@ PROFILES_FILE = Path(str(files("optibench.data").joinpath("profiles", "paper000_
 PROFILE_COLUMNS = ("residential_load_pu", "ev_type1_pu", "ev_type2_pu", "pv_pu")
 NETWORK = "ieee33"
 LOAD_FRACTION = 0.8
+"""Default share of the rated residential loads (the paper's 80 %)."""
+V_SOURCE_PU = 1.0
+"""Default substation voltage (p.u.)."""
+ESS_LIMITS = ("square", "rated")
+"""Readings of the storage power limit: ``P_max = Q_max = S / sqrt(2)`` (Figure 1's square) or ``= S``."""
+SCENARIO_SOURCES = ("text", "table1")
+"""Which source defines scenario 7: the text (scenario 3 with 6 MW) or Table 1 as printed."""
 V_MIN_PU, V_MAX_PU = 0.95, 1.05
 W_LOSS, W_CAPACITY = 0.1, 0.9
 ESS_BUSES = (18, 22, 25, 33)
@@ -124,6 +143,15 @@ SCENARIOS = {
     7: Scenario((400.0, 600.0), 600.0, 300.0, (400.0, 400.0, 800.0), 6000.0),
     8: Scenario((400.0, 600.0), 400.0, 200.0, (800.0, 800.0, 1600.0), 6000.0),
 }
+"""Table 1 read with the text: scenarios 5-8 repeat 1-4 with the 6 MW line limit."""
+TABLE1_SCENARIOS = {**SCENARIOS, 7: Scenario((600.0, 800.0), 600.0, 300.0, (400.0, 400.0, 800.0), 6000.0)}
+"""Table 1 as printed: scenario 7 has the expanded SVGs of scenario 6 as well."""
+INSTANCE_RULES = {
+    "scenario": choice(*SCENARIOS), "ev": choice(1, 2), "bus": integer(1), "profiles": text(optional=True),
+    "load_fraction": real(above=0.0, high=2.0), "v_source": real(V_MIN_PU, V_MAX_PU),
+    "ess_limit": choice(*ESS_LIMITS), "scenario_source": choice(*SCENARIO_SOURCES),
+}
+"""Rules of the instance parameters (:mod:`optibench.checks`); the substation voltage stays in eq. 16's band."""
 
 
 def load_profiles(path: str | Path | None = None) -> pd.DataFrame:
@@ -142,26 +170,39 @@ def load_profiles(path: str | Path | None = None) -> pd.DataFrame:
 class HostingCapacityCase:
     """One instance: scenario (1-8), EV type (1 or 2) and 1-based bus (2-33), with its data.
 
+    The readings (module docstring): ``load_fraction`` (share of the rated
+    residential loads, in (0, 2]), ``v_source`` (substation voltage, p.u., in
+    [0.95, 1.05]), ``ess_limit`` (:data:`ESS_LIMITS`) and ``scenario_source``
+    (:data:`SCENARIO_SOURCES`).
+
     Attributes:
-        network: IEEE 33.
+        network: IEEE 33 with the substation at ``v_source``.
         scenario: the :class:`Scenario`.
+        instance: the instance parameters, defaults included (``profiles`` only when given).
         periods: hours T.
         load_kw, load_kvar: residential load per hour and bus (kW, kvar), shape (T, n_bus).
         ev_profile: EV load per kW of station size, shape (T,).
         pv_profile: PV output per kW of rating, shape (T,).
     """
 
-    def __init__(self, scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None):
-        rules = {"scenario": choice(*SCENARIOS), "ev": choice(1, 2), "bus": integer(1), "profiles": text(optional=True)}
-        check_values("problem 'hosting-capacity'", rules, dict(scenario=scenario, ev=ev, bus=bus, profiles=profiles))
-        self.network: Network = load_network(NETWORK)
-        if bus == self.network.bus_ids[self.network.slack] or bus not in self.network.bus_ids:
+    def __init__(self, scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None,
+                 load_fraction: float = LOAD_FRACTION, v_source: float = V_SOURCE_PU, ess_limit: str = "square",
+                 scenario_source: str = "text"):
+        values = check_values("problem 'hosting-capacity'", INSTANCE_RULES, dict(
+            scenario=scenario, ev=ev, bus=bus, profiles=profiles, load_fraction=load_fraction, v_source=v_source,
+            ess_limit=ess_limit, scenario_source=scenario_source))
+        network = load_network(NETWORK)
+        if bus == network.bus_ids[network.slack] or bus not in network.bus_ids:
             raise ValueError(f"hosting-capacity: bus must be a non-substation bus of {NETWORK} (2-33), got {bus!r}")
-        self.scenario_id, self.ev, self.bus = int(scenario), int(ev), int(bus)
-        self.scenario = SCENARIOS[self.scenario_id]
+        self.network: Network = replace(network, slack_voltage_pu=values["v_source"])
+        self.instance = {k: v for k, v in values.items() if k != "profiles" or v is not None}
+        self.scenario_id, self.ev, self.bus = values["scenario"], values["ev"], values["bus"]
+        self.load_fraction, self.ess_limit = values["load_fraction"], values["ess_limit"]
+        sources = {"text": SCENARIOS, "table1": TABLE1_SCENARIOS}
+        self.scenario = sources[values["scenario_source"]][self.scenario_id]
         table = load_profiles(profiles)
         self.periods = len(table)
-        residential = LOAD_FRACTION * table["residential_load_pu"].to_numpy()[:, None]
+        residential = self.load_fraction * table["residential_load_pu"].to_numpy()[:, None]
         self.load_kw = residential * self.network.p_kw
         self.load_kvar = residential * self.network.q_kvar
         self.ev_profile = table[f"ev_type{self.ev}_pu"].to_numpy()
@@ -169,8 +210,9 @@ class HostingCapacityCase:
 
     @property
     def ess_p_max_kw(self) -> float:
-        """Storage active (and reactive) limit: half-side of the square inscribed in the rated circle."""
-        return self.scenario.ess_rated_kva / math.sqrt(2.0)
+        """Storage active (and reactive) limit (kW): half-side of the square inscribed in the rated circle, or the rating."""
+        rated = self.scenario.ess_rated_kva
+        return rated / math.sqrt(2.0) if self.ess_limit == "square" else rated
 
     def model(self, relaxation: str = "socp", binary: bool = False, fixed_kw: float | None = None):
         """The branch-flow model with every device; returns ``(model, ev_station, objective)``.
@@ -198,7 +240,9 @@ class HostingCapacityCase:
             objective = objective + W_LOSS * DT_H * cp.sum(model.loss_kw)
         return model, station, objective
 
-    def solve(self, relaxation: str = "socp", binary: bool = False, fixed_kw: float | None = None, **solver_options) -> "HostingCapacityResult":
+    def solve(
+        self, relaxation: str = "socp", binary: bool = False, fixed_kw: float | None = None, **solver_options
+    ) -> HostingCapacityResult:
         """Solve the cone program (or LinDistFlow) of this instance and re-check it by AC power flow."""
         model, station, objective = self.model(relaxation, binary, fixed_kw)
         solution = model.solve(objective, **solver_options)
@@ -218,7 +262,8 @@ class HostingCapacityResult:
         """Largest power (kW) a storage unit charges and discharges in the same hour (relaxed binaries)."""
         if not self.solution.solved:
             return math.nan
-        return max(float(np.max(report["simultaneous_kw"])) for name, report in self.solution.devices.items() if name.startswith("ess"))
+        devices = self.solution.devices
+        return max(float(np.max(report["simultaneous_kw"])) for name, report in devices.items() if name.startswith("ess"))
 
     @property
     def exact(self) -> bool:
@@ -234,7 +279,7 @@ class HostingCapacityResult:
         case = self.case
         return {
             "problem": "hosting-capacity",
-            "instance": {"scenario": case.scenario_id, "ev": case.ev, "bus": case.bus},
+            "instance": dict(case.instance),
             "capacity_kw": None if math.isnan(self.capacity_kw) else self.capacity_kw,
             "simultaneous_charge_discharge_kw": None if math.isnan(self.simultaneous_kw) else self.simultaneous_kw,
             **self.solution.summary(),
@@ -245,7 +290,9 @@ class HostingCapacity(Problem):
     """Paper 000's hosting capacity for metaheuristics; see the module docstring.
 
     Instance parameters: ``scenario`` (1-8), ``ev`` (1 or 2), ``bus`` (2-33),
-    ``profiles`` (a CSV path, default the shipped profiles).
+    ``profiles`` (a CSV path, default the shipped profiles), and the readings
+    of :class:`HostingCapacityCase`: ``load_fraction`` (0.8), ``v_source``
+    (1.0 p.u.), ``ess_limit`` (``"square"``), ``scenario_source`` (``"text"``).
 
     Variables (kW, kvar): ``s_ev_kw`` in [0, line limit]; for storage unit j
     and hour t, ``ess{j}_p_kw_{t}`` in [-P_max, eta_dis P_max] and
@@ -259,8 +306,10 @@ class HostingCapacity(Problem):
     """kW, as the feeder problems' (:class:`~optibench.problems.feeder.FeederProblem`): 1 W of the
     objective; the AC evaluation of the cone optimum matches its value to about 1e-6 kW."""
 
-    def __init__(self, scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None):
-        case = HostingCapacityCase(scenario, ev, bus, profiles)
+    def __init__(self, scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None,
+                 load_fraction: float = LOAD_FRACTION, v_source: float = V_SOURCE_PU, ess_limit: str = "square",
+                 scenario_source: str = "text"):
+        case = HostingCapacityCase(scenario, ev, bus, profiles, load_fraction, v_source, ess_limit, scenario_source)
         self.case = case
         T, p_max = case.periods, case.ess_p_max_kw
         variables = [Real("s_ev_kw", 0.0, case.scenario.line_limit_kw)]
@@ -270,10 +319,7 @@ class HostingCapacity(Problem):
             variables += [Real(f"ess{j}_q_kvar_{t}", 0.0, p_max) for t in range(T)]
         for k, rating in enumerate(case.scenario.svg_kvar, start=1):
             variables += [Real(f"svg{k}_q_kvar_{t}", -rating, rating) for t in range(T)]
-        instance = {"scenario": int(scenario), "ev": int(ev), "bus": int(bus)}
-        if profiles is not None:
-            instance["profiles"] = str(profiles)
-        super().__init__(VariableSpace(variables), **instance)
+        super().__init__(VariableSpace(variables), **case.instance)
         self.known_optimum = lookup(self.name, self.instance)
         self.constraint_names = self._constraint_names(T)
         self.n_con = len(self.constraint_names)
@@ -333,7 +379,8 @@ class HostingCapacity(Problem):
         ], axis=1)
         loss_kwh = loss.sum(axis=1) * DT_H
         F = W_LOSS * loss_kwh - W_CAPACITY * s_ev
-        return Evaluation(F=F[:, None], G=G, extras={"loss_kwh": loss_kwh, "vmin_pu": vmin.min(axis=1), "vmax_pu": vmax.max(axis=1)})
+        extras = {"loss_kwh": loss_kwh, "vmin_pu": vmin.min(axis=1), "vmax_pu": vmax.max(axis=1)}
+        return Evaluation(F=F[:, None], G=G, extras=extras)
 
     def state_of_charge(self, ess_p: np.ndarray) -> np.ndarray:
         """SOC (fraction of E) at the start of every hour and the end of the day, shape (pop, n_ess, T + 1).

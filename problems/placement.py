@@ -55,10 +55,11 @@ SCENARIO1_SITES = {
     2: (29, 47, 4, 36, 3, 28, 2),
     3: (5, 38, 37, 29, 36, 28, 47, 4, 2, 3),
 }
-"""Station sites used by ``res-placement`` (IEEE 69): case 1 is the certified
+"""Station sites used by ``res-placement`` (IEEE 69): case 1 is the proven
 optimum of ``evcs-placement`` (enumeration, 225.068 kW); cases 2 and 3 the best
-runs of EO in ``benchmarks/seed002.toml`` (225.257 and 225.908 kW, see
-results/seed002/)."""
+placements any run of EO found on ``benchmarks/seed002.toml``'s instances
+(225.257 and 225.908 kW; best-known, not proven). They are fixed data, so the
+Scenario 2 and 3 instances do not change when that batch is run again."""
 
 
 EVCS_RULES = {"case": choice(*CASES), "power_factor": real(above=0, high=1)}

@@ -118,7 +118,7 @@ class SopOperationCase:
             model.add(SoftOpenPoint(f"sop{k}", bus_i, bus_j, self.rating_kva, self.loss_coefficient))
         return model
 
-    def solve(self, **solver_options) -> "SopOperationResult":
+    def solve(self, **solver_options) -> SopOperationResult:
         """Minimise series plus converter loss by the cone program and re-check it by AC power flow."""
         model = self.model("socp")
         converter = sum((self.loss_coefficient * cp.sum(sop.s) for sop in model.devices.values()), cp.Constant(0.0))

@@ -119,8 +119,9 @@ class SitingCase:
                  sops: bool = True):
         rules = {"system": choice(*SYSTEMS), "penetration": real(0), "delta": real(0, 1), "beta": real(0, 1),
                  "window": integer(1, 24), "sop_cost_factor": real(0), "sop_max_kva": real(above=0), "sops": boolean()}
-        check_values("problem 'sop-siting'", rules, dict(system=system, penetration=penetration, delta=delta, beta=beta, window=window,
-                                                         sop_cost_factor=sop_cost_factor, sop_max_kva=sop_max_kva, sops=sops))
+        values = dict(system=system, penetration=penetration, delta=delta, beta=beta, window=window,
+                      sop_cost_factor=sop_cost_factor, sop_max_kva=sop_max_kva, sops=sops)
+        check_values("problem 'sop-siting'", rules, values)
         self.system, self.penetration = system, float(penetration)
         self.delta, self.beta, self.window = float(delta), float(beta), int(window)
         self.sop_cost_factor, self.sop_max_kva, self.sops = float(sop_cost_factor), float(sop_max_kva), bool(sops)
@@ -160,7 +161,8 @@ class SitingCase:
         )
         flat = np.ones(T)
         stations = [
-            model.add(ScaledLoad(f"station{bus}", bus, flat, fixed_kw=None if fixed_capacity_kw is None else fixed_capacity_kw[k]))
+            model.add(ScaledLoad(f"station{bus}", bus, flat,
+                                 fixed_kw=None if fixed_capacity_kw is None else fixed_capacity_kw[k]))
             for k, bus in enumerate(self.flexibility["stations"])
         ]
         sops = []
@@ -169,7 +171,8 @@ class SitingCase:
                 model.add(SoftOpenPoint(f"sop{int(a)}-{int(b)}", int(a), int(b), self.sop_max_kva, installable=sop_installable))
                 for a, b in net.ties[:, :2]
             ]
-        units = [model.add(PhotovoltaicUnit(name, bus, rating, profile, curtailable=True)) for name, bus, rating, profile in self.renewables()]
+        units = [model.add(PhotovoltaicUnit(name, bus, rating, profile, curtailable=True))
+                 for name, bus, rating, profile in self.renewables()]
         centres = self.flexibility["data_centres"]
         base = np.array([c["p_kw"] * self.days["data_centre_pu"].to_numpy() for c in centres])
         dc = model.add(DataCentres("datacentres", [c["bus"] for c in centres], base, self.delta, self.beta, self.window))
@@ -194,7 +197,8 @@ class SitingCase:
         head = np.flatnonzero(model.upstream == self.network.slack)
         price = self.days["price_per_kwh"].to_numpy()
         return {
-            "sop_operation": self.sop_cost_factor * SOP_OPERATION_COST * base * sum((self.weight @ s.transfer for s in sops), cp.Constant(0.0)),
+            "sop_operation": self.sop_cost_factor * SOP_OPERATION_COST * base
+            * sum((self.weight @ s.transfer for s in sops), cp.Constant(0.0)),
             "energy": base * cp.sum(cp.multiply(self.weight * price, cp.sum(model.P[head], axis=0))),
         }
 
@@ -233,7 +237,8 @@ def solve_plan(case: SitingCase, min_capacity_kw: float | None = None, fixed_cap
     if not solution.solved:
         return out
     devices = solution.devices
-    available = sum(float(case.weight @ devices[u.name]["p_kw"]) + float(case.weight @ devices[u.name]["curtailed_kw"]) for u in units)
+    available = sum(float(case.weight @ devices[u.name]["p_kw"]) + float(case.weight @ devices[u.name]["curtailed_kw"])
+                    for u in units)
     used = sum(float(case.weight @ devices[u.name]["p_kw"]) for u in units)
     out.update({
         "capacity_kw": {s.name: float(devices[s.name]["size_kw"][0]) for s in stations},

@@ -6,9 +6,12 @@ replacing its entry; entries of other instances are kept. The instances:
 
 * ``evcs-placement`` case 1 (enumeration of every placement; about a minute);
 * ``ev-station-siting`` default (enumeration of all 1,296 choices);
-* ``ev-load-levelling`` scenarios 1-3, ``ev-res-support`` with loss 0 and
-  0.07, ``ev-res-network`` default (convex QPs with their Frank-Wolfe gap);
-* ``hosting-capacity`` default (scenario 1, EV type 1, bus 18) and
+* ``ev-load-levelling`` scenarios 1-3 under both fleet models,
+  ``ev-res-support`` with loss 0 and 0.07 (and 0.07 under the flexible
+  model), ``ev-res-network`` default and flexible (convex QPs with their
+  Frank-Wolfe gap);
+* ``hosting-capacity`` default (scenario 1, EV type 1, bus 18) and bus 2
+  (the two instances of ``benchmarks/seed000.toml``), and
   ``sop-operation`` default and with 500 kVA ends and loss coefficient 0.02
   (cone programs with their AC re-check);
 * ``sop-siting`` default (eq. 21's MILP solved to a closed gap, seconds).
@@ -31,10 +34,13 @@ from optibench.registry import get_problem
 INSTANCES: list[tuple[str, dict]] = [
     ("evcs-placement", {"case": 1}),
     ("ev-station-siting", {}),
-    *[("ev-load-levelling", {"scenario": s}) for s in (1, 2, 3)],
+    *[("ev-load-levelling", {"scenario": s, "fleet": fleet}) for fleet in ("flexible", "session") for s in (1, 2, 3)],
     *[("ev-res-support", {"loss": loss}) for loss in (0.0, 0.07)],
+    ("ev-res-support", {"loss": 0.07, "fleet": "flexible"}),
     ("ev-res-network", {}),
+    ("ev-res-network", {"fleet": "flexible"}),
     ("hosting-capacity", {}),
+    ("hosting-capacity", {"bus": 2}),
     ("sop-operation", {}),
     ("sop-operation", {"rating_kva": 500.0, "loss_coefficient": 0.02}),
     ("sop-siting", {}),

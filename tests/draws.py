@@ -16,7 +16,8 @@ class FixedDraws:
     def _next(self, method, shape):
         assert self.draws, f"unexpected extra draw: {method}{shape}"
         expected, values = self.draws.pop(0)
-        assert (method, tuple(shape)) == (expected, values.shape), f"drew {method}{tuple(shape)}, next is {expected}{values.shape}"
+        drawn = (method, tuple(shape))
+        assert drawn == (expected, values.shape), f"drew {method}{tuple(shape)}, next is {expected}{values.shape}"
         return values.copy()
 
     def random(self, size):

@@ -39,7 +39,7 @@ def single_unit_search(problem):
 
     found = []
     for bus in problem.candidate_buses():
-        r = minimize_scalar(lambda kw: loss(bus, kw), bounds=(0.0, problem.max_unit_kw), method="bounded",
+        r = minimize_scalar(lambda kw, bus=bus: loss(bus, kw), bounds=(0.0, problem.max_unit_kw), method="bounded",
                             options={"xatol": 1e-4})
         found.append((r.fun, bus, r.x))
     return sorted(found)

@@ -2,10 +2,10 @@
 import math
 
 import numpy as np
-from draws import FixedDraws
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from draws import FixedDraws
 from optibench import get_problem, minimize
 from optibench.algorithms.eo import EquilibriumOptimizer
 

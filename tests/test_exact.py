@@ -143,7 +143,8 @@ def test_branch_limits(net, relaxation):
     # the 16-gon of the linear model is inscribed in the circle, so it is never less conservative
     assert head >= (3000.0 * np.cos(np.pi / 16) if relaxation == "linear" else 3000.0) - 1e-3
     limit[0] = 3950.0  # |P| = 3715 kW + loss fits, |S| = 4400 kVA does not
-    assert BranchFlowModel(net, relaxation=relaxation, branch_limit_kva=limit, branch_limit="active").solve(cp.Constant(0.0)).solved
+    model = BranchFlowModel(net, relaxation=relaxation, branch_limit_kva=limit, branch_limit="active")
+    assert model.solve(cp.Constant(0.0)).solved
     assert not BranchFlowModel(net, relaxation=relaxation, branch_limit_kva=limit).solve(cp.Constant(0.0)).solved
 
 

@@ -10,13 +10,13 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from frames import assert_same_runs
 
+from frames import assert_same_runs
 from optibench import get_algorithm, get_problem, minimize
 from optibench.algorithms.random_search import RandomSearch
 from optibench.minimize import PopulationError
-from optibench.report import report_text, summary
 from optibench.problems.sanity import Sphere
+from optibench.report import report_text, summary
 from optibench.runner import make_trials, run_batch
 
 RUNS, POP, MAX_EVALS, SEED = 5, 10, 60, 11
@@ -93,8 +93,10 @@ def _assert_only_the_doomed_run_failed(rows: pd.DataFrame, clean: pd.DataFrame, 
         ("ask", 1, "RuntimeError: ask failed on purpose", 0),
         ("ask", 2, "RuntimeError: ask failed on purpose", 0),
         ("tell", 1, "ZeroDivisionError: tell failed on purpose", POP),
-        ("nan", 1, "PopulationError: optimizer 'random-search' asked for a non-finite point: population row 3, variable 1 is nan", POP),
-        ("shape", 1, "PopulationError: optimizer 'random-search' asked for a population of shape (10, 1); expected (pop >= 1, 3)", 0),
+        ("nan", 1,
+         "PopulationError: optimizer 'random-search' asked for a non-finite point: population row 3, variable 1 is nan", POP),
+        ("shape", 1,
+         "PopulationError: optimizer 'random-search' asked for a population of shape (10, 1); expected (pop >= 1, 3)", 0),
         ("empty", 1, "PopulationError: optimizer 'random-search' asked for a population of shape (0, 3)", 0),
     ],
 )
@@ -112,7 +114,8 @@ def test_a_run_that_raises_is_a_failed_row(clean, fault, n_jobs, error, n_evals)
 @pytest.mark.parametrize("fault, code", [("exit", "EXIT(3)"), ("sigkill", "SIGKILL(-9)")])
 def test_a_run_that_kills_its_worker_is_a_failed_row(clean, fault, code):
     rows = _batch(_faulty(fault, clean), 2)
-    failed = _assert_only_the_doomed_run_failed(rows, clean, f"WorkerDied: the worker process running this run died, exit code {{{code}}}")
+    message = f"WorkerDied: the worker process running this run died, exit code {{{code}}}"
+    failed = _assert_only_the_doomed_run_failed(rows, clean, message)
     assert failed["n_evals"] == 0 and "TerminatedWorkerError" in failed["traceback"]
     # the batch after it runs normally in fresh workers
     assert_same_runs(_batch(get_algorithm("random-search", pop_size=POP), 2), clean)

@@ -10,7 +10,7 @@ import pytest
 from optibench import get_problem
 from optibench.cli import main
 from optibench.constraints import violation
-from optibench.problems.hosting_capacity import PROFILES_FILE, HostingCapacityCase, load_profiles
+from optibench.problems.hosting_capacity import PROFILES_FILE, HostingCapacity, HostingCapacityCase, load_profiles
 
 F_TOL_KW = 1e-3
 """Metaheuristic objective at the convex solution vs the convex objective (kW): solver tolerance plus AC vs model loss."""
@@ -119,6 +119,46 @@ def test_profiles_are_replaceable(tmp_path):
         HostingCapacityCase(1, 1, 18, profiles=str(path))
 
 
+def test_readings_are_instance_keys():
+    """Load fraction, substation voltage, ESS limit and scenario 7's source: checked, recorded, applied."""
+    default = get_problem("hosting-capacity")
+    assert default.instance == {"scenario": 1, "ev": 1, "bus": 18, "load_fraction": 0.8, "v_source": 1.0,
+                                "ess_limit": "square", "scenario_source": "text"}
+    problem = get_problem("hosting-capacity", scenario=7, load_fraction=1, v_source=0.985, ess_limit="rated",
+                          scenario_source="table1")
+    assert problem.instance["load_fraction"] == 1.0 and isinstance(problem.instance["load_fraction"], float)
+    assert problem.known_optimum is None  # a reading is part of the instance's identity
+    case, base = problem.case, default.case
+    np.testing.assert_allclose(case.load_kw, base.load_kw / 0.8, rtol=1e-12)
+    np.testing.assert_allclose(case.load_kvar, base.load_kvar / 0.8, rtol=1e-12)
+    assert case.network.slack_voltage_pu == 0.985 and base.network.slack_voltage_pu == 1.0
+    assert base.ess_p_max_kw == pytest.approx(200.0 / np.sqrt(2.0))  # Figure 1's inscribed square of the 0.2 MW circle
+    assert case.ess_p_max_kw == 300.0  # Table 1's 0.3 MW of scenario 7 as the limit itself
+    assert problem.xu[problem.space.slices["ess1_p_kw_0"]][0] == pytest.approx(0.95 * 300.0)
+    assert case.scenario.svg_kvar == (600.0, 800.0)  # Table 1's scenario 7; the text's has the base SVGs
+    assert HostingCapacityCase(7).scenario.svg_kvar == (400.0, 600.0)
+    assert all(HostingCapacityCase(s, scenario_source="table1").scenario == HostingCapacityCase(s).scenario
+               for s in (1, 2, 3, 4, 5, 6, 8))
+    for key, value in [("load_fraction", 0.0), ("load_fraction", "0.9"), ("v_source", 0.9), ("v_source", 1.06),
+                       ("ess_limit", "circle"), ("scenario_source", "table2")]:
+        with pytest.raises(ValueError, match=f"problem 'hosting-capacity': {key} must be"):
+            HostingCapacity(**{key: value})
+
+
+def test_substation_voltage_reaches_the_model_and_the_power_flow(bus18):
+    """At 0.985 p.u. the cone program, its AC re-check and the metaheuristic evaluation all start from 0.985."""
+    problem = get_problem("hosting-capacity", v_source=0.985)
+    lower = problem.case.solve()
+    assert lower.exact and 0.0 < lower.capacity_kw < bus18.capacity_kw
+    assert lower.solution.v_pu[:, problem.case.network.slack] == pytest.approx(0.985, abs=1e-6)
+    assert lower.solution.recheck.vmin_pu.min() == pytest.approx(0.95, abs=1e-4)
+    ev = problem.evaluate_values(problem.encode_solution(lower)[None, :])
+    assert abs(ev.F[0, 0] - lower.solution.objective) < F_TOL_KW and violation(ev.G)[0] < 1e-5
+    # the same set-points fed at 1.0 p.u.: the far end sits about 0.015 p.u. higher
+    at_one = get_problem("hosting-capacity").evaluate_values(problem.encode_solution(lower)[None, :])
+    assert at_one.extras["vmin_pu"][0] == pytest.approx(0.965, abs=2e-3)
+
+
 def test_cli_prints_capacity_status_time_and_recheck(capsys, bus18):
     assert main(["exact", "hosting-capacity", "--instance", "scenario=1,ev=1,bus=18", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -129,9 +169,18 @@ def test_cli_prints_capacity_status_time_and_recheck(capsys, bus18):
     assert main(["exact", "hosting-capacity", "--options", "solver=none"]) == 2  # not an option of the method
     assert main(["exact", "evcs-placement"]) == 2  # no exact baseline
     capsys.readouterr()
-    assert main(["exact", "hosting-capacity", "--instance", "scenario=1,ev=2,bus=33", "--options", "relaxation=linear", "--json"]) == 0
+    command = ["exact", "hosting-capacity", "--instance", "scenario=1,ev=2,bus=33", "--options", "relaxation=linear", "--json"]
+    assert main(command) == 0
     linear = json.loads(capsys.readouterr().out)
     assert linear["simultaneous_charge_discharge_kw"] > 1.0  # as test_linear_model_needs_the_binaries
+    assert main(["exact", "hosting-capacity", "--instance", "load_fraction=0.9", "--json"]) == 0
+    heavier = json.loads(capsys.readouterr().out)
+    assert heavier["instance"]["load_fraction"] == 0.9 and 0.0 < heavier["capacity_kw"] < bus18.capacity_kw
+    # 90 % load at 0.985 p.u. already breaks the voltage floor without EV load: no capacity, exit status 1
+    assert main(["exact", "hosting-capacity", "--instance", "scenario=1,ev=1,bus=18,load_fraction=0.9,v_source=0.985",
+                 "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["status"] == "infeasible"
+    assert HostingCapacityCase(load_fraction=0.9, v_source=0.985).solve(fixed_kw=0.0).solution.status == "infeasible"
 
 
 def test_json_output_is_not_mixed_with_solver_banners():

@@ -71,7 +71,8 @@ def test_powerflow_json_is_strict_and_bad_load_scale_is_an_argument_error(capsys
 def test_json_output_is_strict(capsys):
     from optibench.cli.output import to_json
 
-    assert json.loads(to_json({"a": [np.float64("nan"), np.inf], "b": np.int64(3)}), parse_constant=refuse_constant) == {"a": [None, None], "b": 3}
+    text = to_json({"a": [np.float64("nan"), np.inf], "b": np.int64(3)})
+    assert json.loads(text, parse_constant=refuse_constant) == {"a": [None, None], "b": 3}
     assert main(["show", "dg-placement", "--instance", "units=1", "--json"]) == 0
     json.loads(capsys.readouterr().out, parse_constant=refuse_constant)
 

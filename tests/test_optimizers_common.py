@@ -61,7 +61,8 @@ def test_params_are_the_full_resolved_set_and_round_trip(name):
 @pytest.mark.parametrize("name", ALGORITHMS)
 @pytest.mark.parametrize("value", ["50", 0, -5, 10.5, True])
 def test_bad_pop_size_is_refused_naming_algorithm_and_parameter(name, value):
-    with pytest.raises(ValueError, match=rf"^algorithm '{name}': pop_size must be an integer >= \d+( \(or none\))?, got {value!r}"):
+    expected = rf"^algorithm '{name}': pop_size must be an integer >= \d+( \(or none\))?, got {value!r}"
+    with pytest.raises(ValueError, match=expected):
         get_algorithm(name, pop_size=value)
 
 

@@ -5,12 +5,13 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from optibench import available_networks, load_network
+from optibench.benchmarking.references import PandapowerCase
 from optibench.powerflow import solve, solve_batch
 from optibench.synthetic import synthetic_feeder
-from optibench.benchmarking.references import PandapowerCase
 from reference import plain_sweep
 
 V_TOL = 1e-6  # p.u.

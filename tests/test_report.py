@@ -37,7 +37,8 @@ def folder(tmp_path_factory):
     """A stored batch: G06 (constrained, optimum -6961.81) and sphere, three algorithm configurations."""
     store = ResultStore(tmp_path_factory.mktemp("report"))
     for problem, instance in (("g06", None), ("sphere", {"dim": 3})):
-        for algorithm, params, label in (("random-search", {"pop_size": 20}, "rs"), ("eo", {"pop_size": 20}, "EO"), ("wso", {"pop_size": 20}, "WSO")):
+        for algorithm, label in (("random-search", "rs"), ("eo", "EO"), ("wso", "WSO")):
+            params = {"pop_size": 20}
             df = run_trials(problem, algorithm, runs=8, max_evals=600, seed=1, instance=instance, params=params, label=label)
             for row in df.to_dict("records"):
                 store.write(row)
@@ -178,7 +179,8 @@ def _synthetic(values):
 
 
 def test_friedman_against_formula():
-    values = {"c1": {"A": 1, "B": 2, "C": 3}, "c2": {"A": 1, "B": 3, "C": 2}, "c3": {"A": 2, "B": 1, "C": 3}, "c4": {"A": 1, "B": 2, "C": 3}}
+    values = {"c1": {"A": 1, "B": 2, "C": 3}, "c2": {"A": 1, "B": 3, "C": 2},
+              "c3": {"A": 2, "B": 1, "C": 3}, "c4": {"A": 1, "B": 2, "C": 3}}
     result = friedman(_synthetic(values))
     rank_sums = {"A": 1 + 1 + 2 + 1, "B": 2 + 3 + 1 + 2, "C": 3 + 2 + 3 + 3}
     n, k = 4, 3
@@ -232,7 +234,8 @@ def test_gap_columns_are_named_by_the_optimum_status():
     bound = {"problem": "q", "optimum": 5.0, "optimum_status": "bound", "optimum_method": "SOCP relaxation"}
     known = {"problem": "r", "optimum": -4.0, "optimum_status": "best-known", "optimum_method": "best of 50 EO runs"}
     df = _frame({"best_f": 10.0}, {"best_f": 12.0}, {**bound, "best_f": 5.0}, {**bound, "best_f": 6.0},
-                {**known, "best_f": -4.0}, {**known, "best_f": -3.0}, {"problem": "s", "optimum": math.nan, "optimum_status": None})
+                {**known, "best_f": -4.0}, {**known, "best_f": -3.0},
+                {"problem": "s", "optimum": math.nan, "optimum_status": None})
     table = summary(df).set_index("case")
     assert list(table.columns[-10:]) == [
         "optimum", "best gap to optimum %", "mean gap to optimum %", "best known", "best gap to best known %",
@@ -246,7 +249,8 @@ def test_gap_columns_are_named_by_the_optimum_status():
     assert math.isnan(table.loc["q", "success"]) and math.isnan(table.loc["s", "success"])
     assert reference_lines(df)[1:] == [
         "q: bound 5 (status bound, method: SOCP relaxation); success rate n/a (not defined against a bound).",
-        "r: best known -4 (status best-known, method: best of 50 EO runs); success: feasible and best - best known <= 0.001 (the problem's tolerance).",
+        "r: best known -4 (status best-known, method: best of 50 EO runs); "
+        "success: feasible and best - best known <= 0.001 (the problem's tolerance).",
         "s: no known optimum or bound; no gap, no success rate.",
     ]
 
@@ -259,7 +263,8 @@ def test_failed_runs_are_counted_and_left_out():
     assert table[["done", "failed", "planned"]].to_dict("index") == {"A": {"done": 3, "failed": 0, "planned": 3},
                                                                     "B": {"done": 2, "failed": 1, "planned": 3}}
     assert table.loc["B", ["feasible", "best", "mean", "evals", "success"]].tolist() == [1.0, 13.0, 13.5, 100.0, 0.0]
-    warning = "Warning: unequal numbers of complete runs in p (A 3, B 2); the rank tests and Friedman ranks compare samples of different sizes."
+    warning = ("Warning: unequal numbers of complete runs in p (A 3, B 2); "
+               "the rank tests and Friedman ranks compare samples of different sizes.")
     assert unequal_runs_warnings(summary(df)) == [warning]
     text = report_text(df)
     assert warning in text.splitlines() and "| p | B | 2/1/3 | 100% | 13 |" in text
@@ -294,14 +299,17 @@ def test_results_written_before_the_current_columns_still_report():
     assert list(upgraded["status"]) == ["ok"] * 3 and list(upgraded["success_atol"]) == [LEGACY_ATOL] * 3
     assert upgraded["optimum_status"].tolist()[:2] == ["best-known", "bound"] and pd.isna(upgraded["optimum_status"][2])
     assert upgraded["optimum_method"].isna().all()
-    nulls = old.drop(columns="optimum_is_bound").assign(status=None, optimum_status=None, optimum_method=None, success_atol=math.nan)
+    nulls = old.drop(columns="optimum_is_bound")
+    nulls = nulls.assign(status=None, optimum_status=None, optimum_method=None, success_atol=math.nan)
     assert upgrade_columns(nulls)["optimum_status"].tolist()[:2] == ["best-known", "best-known"]
-    assert list(upgrade_columns(nulls)["status"]) == ["ok"] * 3 and list(upgrade_columns(nulls)["success_atol"]) == [LEGACY_ATOL] * 3
+    assert list(upgrade_columns(nulls)["status"]) == ["ok"] * 3
+    assert list(upgrade_columns(nulls)["success_atol"]) == [LEGACY_ATOL] * 3
     text = report_text(old)
     assert "| p | A | 1/0/1 |" in text and "q: bound 5 (status bound, method: not recorded)" in text
     assert "p: best known 10 (status best-known, method: not recorded); success: feasible and best - best known <= 1e-06" in text
     assert summary(old)["best gap to bound %"].tolist()[1] == 20.0
-    with pytest.raises(ValueError, match="results column 'optimum_status': unknown value\\(s\\) 'exact'; expected proven, best-known, bound"):
+    expected = "results column 'optimum_status': unknown value\\(s\\) 'exact'; expected proven, best-known, bound"
+    with pytest.raises(ValueError, match=expected):
         upgrade_columns(_frame({"optimum_status": "exact"}))
 
 
@@ -337,7 +345,9 @@ def test_report_of_a_partial_folder_counts_planned_runs(tmp_path, capsys):
     store.folder.mkdir(exist_ok=True)
     store.experiment_file.write_text(EXPERIMENT, encoding="utf-8")
     for algorithm, label, runs in (("random-search", "rs", 4), ("eo", "EO", 2)):
-        for row in run_trials("sphere", algorithm, runs=runs, max_evals=60, seed=0, instance={"dim": 2}, params={"pop_size": 10}, label=label).to_dict("records"):
+        rows = run_trials("sphere", algorithm, runs=runs, max_evals=60, seed=0, instance={"dim": 2}, params={"pop_size": 10},
+                          label=label)
+        for row in rows.to_dict("records"):
             store.write(row)
     assert main(["report", str(tmp_path)]) == 0
     out = capsys.readouterr().out

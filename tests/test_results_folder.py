@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from frames import assert_same_runs
 
+from frames import assert_same_runs
 from optibench.cli import main
 from optibench.results_folder import LOCK_FILE, FolderError, FolderLock
 from optibench.store import ResultStore
@@ -63,12 +63,14 @@ def test_provenance_is_recorded(here):
     (invocation,) = json.loads((here / "results" / "tiny" / "meta.json").read_text())["invocations"]
     assert invocation["command"] == "optibench run tiny.toml --jobs 1"
     import numpy
+
     import optibench
 
     assert invocation["optibench"] == optibench.__version__ and invocation["numpy"] == numpy.__version__
     assert {"python", "numba", "scipy", "pymoo", "cpu", "cores", "started", "ended"} <= set(invocation)
     assert invocation["cores"] == os.cpu_count() and invocation["ended"] >= invocation["started"]
-    checkout = subprocess.run(["git", "-C", os.path.dirname(optibench.__file__), "rev-parse", "HEAD"], capture_output=True, text=True)
+    command = ["git", "-C", os.path.dirname(optibench.__file__), "rev-parse", "HEAD"]
+    checkout = subprocess.run(command, capture_output=True, text=True)
     if checkout.returncode == 0:
         assert invocation["git_commit"] == checkout.stdout.strip() and isinstance(invocation["git_dirty"], bool)
 
@@ -92,7 +94,8 @@ def test_an_experiment_file_cannot_write_outside_the_current_folder(here, capsys
     before = sorted(p.name for p in here.parent.iterdir())
     assert main(["run", "bad.toml"]) == 2
     assert f"bad.toml: {key}: the results folder" in capsys.readouterr().err
-    assert sorted(p.name for p in here.parent.iterdir()) == before and sorted(p.name for p in here.iterdir()) == ["bad.toml", "tiny.toml"]
+    assert sorted(p.name for p in here.parent.iterdir()) == before
+    assert sorted(p.name for p in here.iterdir()) == ["bad.toml", "tiny.toml"]
 
 
 def test_tilde_is_expanded(here, monkeypatch):
@@ -155,7 +158,8 @@ def test_damaged_files_are_named_then_quarantined(here, capsys, damage):
     assert main(["run", "tiny.toml", "--resume", "--quarantine", "--jobs", "1"]) == 0
     assert f"moved {bad.name} into results/tiny/quarantine" in capsys.readouterr().err
     moved = folder / "quarantine" / bad.name
-    assert moved.exists() and (not bad.exists() or bad.read_bytes() != moved.read_bytes())  # meta.json, results.parquet: made anew
+    # meta.json, results.parquet: made anew
+    assert moved.exists() and (not bad.exists() or bad.read_bytes() != moved.read_bytes())
     final = ResultStore(folder).read()
     assert len(final) == 2  # the file's two runs
     if damage != "no-experiment":  # the stored run was kept, not run again
@@ -194,7 +198,8 @@ def test_ctrl_c_says_how_to_resume(here, capsys, monkeypatch):
     monkeypatch.setattr(run_command, "run_batch", interrupted_after_one_run)
     assert main(["run", "tiny.toml", "--jobs", "1"]) == 130
     err = capsys.readouterr().err
-    assert "interrupted; 1 of 2 runs are stored in results/tiny. Continue with:\n  optibench run tiny.toml --out results/tiny --jobs 1 --resume" in err
+    assert ("interrupted; 1 of 2 runs are stored in results/tiny. Continue with:\n"
+            "  optibench run tiny.toml --out results/tiny --jobs 1 --resume") in err
     assert "Traceback" not in err and not (here / "results" / "tiny" / LOCK_FILE).exists()
     monkeypatch.setattr(run_command, "run_batch", real)
     assert main(["run", "tiny.toml", "--out", "results/tiny", "--jobs", "1", "--resume"]) == 0

@@ -44,8 +44,8 @@ def test_loadability_matches_newton_raphson(name, ev):
 
 
 def test_cli_json():
-    out = subprocess.run([sys.executable, "-m", "optibench.cli", "stability", "ieee69", "--ev-bus", "61", "--ev-kw", "350", "--json"],
-                         capture_output=True, text=True, check=True).stdout
+    command = [sys.executable, "-m", "optibench.cli", "stability", "ieee69", "--ev-bus", "61", "--ev-kw", "350", "--json"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     data = json.loads(out)
     net = load_network("ieee69")
     assert data["p0_kw"] == pytest.approx(net.p_kw.sum() + 350.0)

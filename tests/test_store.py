@@ -9,8 +9,8 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from frames import assert_same_runs
 
+from frames import assert_same_runs
 from optibench import __version__, run_trials
 from optibench.experiment import parse_experiment
 from optibench.runner import KEY_COLUMNS, row_key
@@ -33,7 +33,8 @@ def test_round_trip_keeps_every_column_exactly(tmp_path, runs):
     assert not list((tmp_path / "out" / "runs").glob(".*"))  # no temporary file left
     back = store.read()
     assert list(back.columns) == SCHEMA.names
-    pd.testing.assert_frame_equal(back, runs.sort_values(["problem", "instance", "label", "run"]).reset_index(drop=True), check_exact=True)
+    expected = runs.sort_values(["problem", "instance", "label", "run"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(back, expected, check_exact=True)
     assert back["history"][0].shape[1] == 3
     assert back["front_f"][0] is None and back["front_f"][3].shape[1] == 2
     assert np.isnan(back["best_f"][3])
@@ -72,7 +73,8 @@ def test_unfinished_temporary_file_is_ignored(tmp_path, runs):
 
 
 def test_invocations_are_recorded(tmp_path):
-    exp = parse_experiment('[experiment]\nname = "demo"\ndescription = "d"\nmax_evals = 5\n[[problems]]\nname = "sphere"\n[[algorithms]]\nname = "random-search"\n')
+    exp = parse_experiment('[experiment]\nname = "demo"\ndescription = "d"\nmax_evals = 5\n'
+                           '[[problems]]\nname = "sphere"\n[[algorithms]]\nname = "random-search"\n')
     store = ResultStore(tmp_path / "o")
     store.record_invocation(exp, "optibench run demo.toml", __version__)
     store.record_invocation(exp, "optibench run demo.toml --resume", __version__)
@@ -162,7 +164,8 @@ def test_resume_refuses_another_experiment(tmp_path, runs):
     args = Namespace(experiment="slow.toml", runs=None, resume=True)
     trials, n_stored = _trials_to_do(args, parse_experiment(SLOW_EXPERIMENT.replace("runs = 4", "runs = 7")), store)
     assert (len(trials), n_stored) == (14, 1)  # the stored G06 run belongs to no trial of this experiment
-    with pytest.raises(ExperimentError, match="slow.toml defines other runs than .*experiment.toml; --resume needs the same experiment"):
+    expected = "slow.toml defines other runs than .*experiment.toml; --resume needs the same experiment"
+    with pytest.raises(ExperimentError, match=expected):
         _trials_to_do(args, parse_experiment(SLOW_EXPERIMENT.replace("seed = 17", "seed = 18")), store)
     with pytest.raises(ExperimentError, match="already holds 1 runs; add --resume"):
         _trials_to_do(Namespace(experiment="slow.toml", runs=None, resume=False), original, store)
@@ -202,7 +205,8 @@ def test_files_written_before_the_new_columns_are_read(tmp_path, runs):
     legacy["optimum_is_bound"] = [True, False, False]
     legacy["optimum"] = [1.0, 2.0, np.nan]
     store = ResultStore(tmp_path)
-    legacy.assign(best_x=[x.tolist() for x in legacy["best_x"]], history=[h.tolist() for h in legacy["history"]]).to_parquet(store.results_file)
+    as_lists = legacy.assign(best_x=[x.tolist() for x in legacy["best_x"]], history=[h.tolist() for h in legacy["history"]])
+    as_lists.to_parquet(store.results_file)
     back = store.read()
     assert list(back.columns) == SCHEMA.names
     assert back["status"].tolist() == ["ok"] * 3 and back["optimum_status"].tolist() == ["bound", "best-known", None]
@@ -219,7 +223,8 @@ def test_unreadable_and_foreign_files_are_named(tmp_path, runs):
     problems = [(p.path.name, p.reason) for p in store.problems()]
     assert [name for name, _ in problems[:3]] == ["meta.json", "empty.parquet", "foreign.parquet"]
     assert problems[0][1].startswith("not valid JSON") and problems[1][1].startswith("not a readable Parquet file")
-    assert problems[2][1] == "not an optibench results file (no column problem, instance, algorithm, params, label, run, seed, best_f)"
+    columns = "problem, instance, algorithm, params, label, run, seed, best_f"
+    assert problems[2][1] == f"not an optibench results file (no column {columns})"
     # no experiment.toml: every file with rows is unattributable
     assert [name for name, _ in problems[3:]] == sorted(p.name for p in (tmp_path / "runs").glob("*.parquet"))
     assert all(reason.endswith("experiment.toml is missing, so they belong to no known experiment") for _, reason in problems[3:])

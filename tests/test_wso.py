@@ -1,7 +1,7 @@
 """War Strategy Optimization: moves, greedy acceptance, ranks and weights, relocation pinned by hand."""
 import numpy as np
-from draws import FixedDraws
 
+from draws import FixedDraws
 from optibench import get_problem
 from optibench.algorithms.wso import WarStrategyOptimization
 

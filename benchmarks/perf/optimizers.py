@@ -141,7 +141,8 @@ def measure(run, evals: int, repeats: int) -> dict:
 
 def machine() -> dict:
     """CPU model, core count and the versions of Python and the libraries compared."""
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    names = (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    cpu = next(names, platform.processor())
     versions = {name: metadata.version(name) for name in ("numpy", "pymoo", "mealpy")}
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), **versions}
 
@@ -166,7 +167,8 @@ def main(argv=None) -> int:
         print(f"{'algorithm':<30} {'evals':>7} {'total us':>9} {'objective us':>13} {'overhead us':>12}  overhead ratio")
         for label, r in rows.items():
             ratio = "" if label == r["compared_with"] else f"{r['ratio']:.1f} x {r['compared_with']}"
-            print(f"{label:<30} {r['evals']:>7} {r['total_us']:>9.2f} {r['objective_us']:>13.2f} {r['overhead_us']:>12.2f}  {ratio}")
+            print(f"{label:<30} {r['evals']:>7} {r['total_us']:>9.2f} {r['objective_us']:>13.2f} "
+                  f"{r['overhead_us']:>12.2f}  {ratio}")
     slow = [label for label in (EO, WSO) if rows[label]["overhead_us"] >= TARGET_US]
     if slow:
         print(f"above the {TARGET_US} us target: {', '.join(slow)}")

@@ -55,13 +55,14 @@ COLUMNS = {
 }
 
 
-def sweep(n_jobs: int = -1) -> pd.DataFrame:
+def sweep(n_jobs: int = -1, scenarios=tuple(SCENARIOS), **reading) -> pd.DataFrame:
     """The cone program of every (scenario, EV type, bus 2-33), in parallel; one row per instance.
 
-    Columns are the exact baseline's summary flattened with ``_`` (``instance_bus``, ``capacity_kw``,
+    ``reading`` holds instance parameters shared by every program (``load_fraction=0.9``, ...; default the
+    problem's). Columns are the exact baseline's summary flattened with ``_`` (``instance_bus``, ``capacity_kw``,
     ``ac_recheck_vmin_pu``, ...).
     """
-    instances = [{"scenario": s, "ev": e, "bus": b} for s in SCENARIOS for e in (1, 2) for b in range(2, 34)]
+    instances = [{"scenario": s, "ev": e, "bus": b, **reading} for s in scenarios for e in (1, 2) for b in range(2, 34)]
     return pd.json_normalize(solve_many("hosting-capacity", instances, n_jobs), sep="_")
 
 
@@ -148,7 +149,8 @@ def main(argv=None) -> int:
         table.to_csv(out / "capacity.csv", index=False)
     tables = ["# Hosting capacity (kW), IEEE 33, cone program\n\nCommand: `python benchmarks/seed000/hosting_capacity.py`\n"]
     for ev in (1, 2):
-        tables.append(f"\n## EV type {ev}: buses (rows) x scenarios (columns)\n\n{format_table(capacity_pivot(table, ev).reset_index(), 'markdown')}\n")
+        pivot = format_table(capacity_pivot(table, ev).reset_index(), "markdown")
+        tables.append(f"\n## EV type {ev}: buses (rows) x scenarios (columns)\n\n{pivot}\n")
     (out / "capacity_table.md").write_text("".join(tables))
     growth = growth_rates(table)
     checks = {
@@ -159,7 +161,9 @@ def main(argv=None) -> int:
         "largest AC voltage violation (p.u.)": f"{table.ac_voltage_violation_pu.max():.2e}",
         "largest AC line-limit violation (kW)": f"{table.ac_line_violation_kw.max():.2e}",
         "largest simultaneous charge and discharge (kW)": f"{table.simultaneous_charge_discharge_kw.max():.2e}",
-        "sweep wall time (s)": f"not measured (tables made from {args.from_csv})" if seconds is None else f"{seconds:.1f} with --jobs {args.jobs}",
+        "sweep wall time (s)": (
+            f"not measured (tables made from {args.from_csv})" if seconds is None else f"{seconds:.1f} with --jobs {args.jobs}"
+        ),
     }
     text = [
         "# Mean growth rate of hosting capacity (paper 000, Tables 2 and 3)\n",

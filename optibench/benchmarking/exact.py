@@ -78,14 +78,16 @@ def format_report(report: dict) -> str:
         "|---|---:|---:|---|",
         f"| one 24-h cone program (build + solve + AC re-check), median of {one['repeats']} "
         f"| {one['wall_s_median']:.3f} | {ONE_PROGRAM_TARGET_S:.0f} "
-        f"| instance {one['instance']}, Clarabel {one['solver_s_median']:.3f} s, {one['status']}, capacity {one['capacity_kw']:.1f} kW |",
+        f"| instance {one['instance']}, Clarabel {one['solver_s_median']:.3f} s, {one['status']}, "
+        f"capacity {one['capacity_kw']:.1f} kW |",
     ]
     if "sweep" in report:
         sw = report["sweep"]
         lines.append(
             f"| sweep of {sw['programs']} programs ({len(SCENARIOS)} scenarios x 2 EV types x buses), n_jobs={sw['n_jobs']} "
             f"| {sw['wall_s']:.1f} | {SWEEP_TARGET_S:.0f} "
-            f"| {sw['optimal']} optimal, {sw['optimal_inaccurate']} optimal_inaccurate; solver time summed {sw['solver_s_total']:.1f} s |"
+            f"| {sw['optimal']} optimal, {sw['optimal_inaccurate']} optimal_inaccurate; "
+            f"solver time summed {sw['solver_s_total']:.1f} s |"
         )
     return "\n".join(lines)
 

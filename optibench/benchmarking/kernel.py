@@ -92,7 +92,7 @@ def measure(system: str, batch: int, references: bool = True) -> dict:
     pgm_rows = min(batch, max(1, int(5_000_000 / net.n_bus**1.2)))
     for method in ("newton_raphson", "iterative_current"):
         pgm.solve_batch(p[:1], q[:1], method)
-        seconds = _timed(lambda: pgm.solve_batch(p[:pgm_rows], q[:pgm_rows], method), max_repeats=3)
+        seconds = _timed(lambda method=method: pgm.solve_batch(p[:pgm_rows], q[:pgm_rows], method), max_repeats=3)
         row[f"pgm_{method}"] = pgm_rows / seconds
         v_pgm = pgm.solve_batch(p[:check_rows], q[:check_rows], method)
         diffs[f"pgm_{method}"] = float(np.abs(v_pgm - v_ours).max())
@@ -141,13 +141,15 @@ def format_report(report: dict) -> str:
         if "pandapower_runpp" in r:
             dv = r["max_dv_pu"]
             lines.append(
-                f"| {r['system']} | {r['buses']} | {r['batch']} | {r['optibench_1thread']:,.0f} | {r['optibench_all_cores']:,.0f} "
+                f"| {r['system']} | {r['buses']} | {r['batch']} | {r['optibench_1thread']:,.0f} | "
+                f"{r['optibench_all_cores']:,.0f} "
                 f"| {r['pandapower_runpp']:,.1f} | {r['pgm_newton_raphson']:,.0f} | {r['pgm_iterative_current']:,.0f} "
                 f"| {r['ratio_1thread_vs_pgm_best']:.1f} | {r['ratio_1thread_vs_pandapower']:,.0f} "
                 f"| {dv['pandapower']:.1e} / {max(dv['pgm_newton_raphson'], dv['pgm_iterative_current']):.1e} |"
             )
         else:
-            lines.append(f"| {r['system']} | {r['buses']} | {r['batch']} | {r['optibench_1thread']:,.0f} | {r['optibench_all_cores']:,.0f} | | | | | | |")
+            lines.append(f"| {r['system']} | {r['buses']} | {r['batch']} | {r['optibench_1thread']:,.0f} | "
+                         f"{r['optibench_all_cores']:,.0f} | | | | | | |")
     if "ieee69_us_per_powerflow_1thread" in report:
         lines += [
             "",

@@ -88,11 +88,15 @@ def _in_fresh_process(code: str):
 
 
 def _fresh_eo_batch(n_jobs: int, runs: int, max_evals: int) -> dict:
-    return _in_fresh_process(f"from optibench.benchmarking.runner import eo_batch; print(json.dumps(eo_batch({n_jobs}, {runs}, {max_evals})))")
+    code = f"from optibench.benchmarking.runner import eo_batch; print(json.dumps(eo_batch({n_jobs}, {runs}, {max_evals})))"
+    return _in_fresh_process(code)
 
 
 def startup() -> dict:
-    """Fixed costs in fresh processes (s): what a worker imports for a placement run with EO, and a 2-process batch of 2 one-population runs."""
+    """Fixed costs in fresh processes (s).
+
+    What a worker imports for a placement run with EO, and a 2-process batch of 2 one-population runs.
+    """
     imports = _in_fresh_process(
         "t = time.perf_counter(); import optibench; optibench.get_problem('evcs-placement'); "
         "optibench.get_algorithm('eo'); print(time.perf_counter() - t)"
@@ -140,19 +144,23 @@ def format_report(report: dict, command: str) -> str:
         "",
         "| measure | value | target |",
         "|---|---:|---|",
-        f"| overhead per run beyond the optimisation ({o['runs']} runs, 1 process, each stored) | {o['overhead_ms_per_run']:.2f} ms "
+        f"| overhead per run beyond the optimisation ({o['runs']} runs, 1 process, each stored) | "
+        f"{o['overhead_ms_per_run']:.2f} ms "
         f"| < {OVERHEAD_TARGET_MS:g} ms: {verdict(o['overhead_ms_per_run'] < OVERHEAD_TARGET_MS)} |",
     ]
     for s in report["speedup"]:
         lines += [
-            f"| {s['runs']} EO runs of {s['max_evals']:,} evaluations (mean run {s['mean_run_s']:.3f} s): 1 process | {s['wall_jobs1_s']:.2f} s | |",
+            f"| {s['runs']} EO runs of {s['max_evals']:,} evaluations (mean run {s['mean_run_s']:.3f} s): 1 process "
+            f"| {s['wall_jobs1_s']:.2f} s | |",
             f"| same batch, 2 processes, worker start-up included | {s['wall_jobs2_s']:.2f} s | |",
-            f"| speed-up, {s['max_evals']:,} evaluations per run | {s['speedup']:.2f}x | >= {SPEEDUP_TARGET}x: {verdict(s['speedup'] >= SPEEDUP_TARGET)} |",
+            f"| speed-up, {s['max_evals']:,} evaluations per run | {s['speedup']:.2f}x "
+            f"| >= {SPEEDUP_TARGET}x: {verdict(s['speedup'] >= SPEEDUP_TARGET)} |",
         ]
     st = report["startup"]
     lines += [
         f"| fixed cost of 2 processes: batch of 2 one-population runs in a fresh process | {st['two_process_batch_s']:.2f} s | |",
-        f"| of which, in each worker: importing optibench, building the IEEE 69 placement problem and EO | {st['import_problems_s']:.2f} s | |",
+        f"| of which, in each worker: importing optibench, building the IEEE 69 placement problem and EO "
+        f"| {st['import_problems_s']:.2f} s | |",
         "",
         "Each pair of batches gives the same results run by run (checked by the benchmark).",
         "The fixed cost of 2 processes is paid once per batch, so a batch of n runs of t seconds speeds up",
@@ -164,7 +172,8 @@ def format_report(report: dict, command: str) -> str:
 def add_arguments(parser) -> None:
     parser.add_argument("--overhead-runs", type=int, default=500, help="trivial runs for the overhead (default %(default)s)")
     parser.add_argument("--runs", type=int, default=20, help="EO runs per speed-up batch (default %(default)s)")
-    parser.add_argument("--budgets", default=",".join(map(str, BUDGETS)), help="comma-separated evaluations per EO run (default %(default)s)")
+    parser.add_argument("--budgets", default=",".join(map(str, BUDGETS)),
+                        help="comma-separated evaluations per EO run (default %(default)s)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("-o", "--output", help="also write the Markdown report to this file")
 

@@ -11,7 +11,9 @@ measured time per front point (labelled as such).
 """
 from __future__ import annotations
 
+import os
 import time
+from datetime import date
 
 from optibench.benchmarking.kernel import machine
 from optibench.cli.output import to_json
@@ -24,6 +26,7 @@ TARGET_POINTS = 20
 
 def run(system: str, points: int) -> dict:
     """Wall times (s) of one MILP and of a ``points``-point front on ``system``, with their outcome."""
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     plan = get_problem("sop-siting", system=system).exact()
     one = time.perf_counter() - start
@@ -33,25 +36,34 @@ def run(system: str, points: int) -> dict:
     report = {
         "machine": machine(), "system": system,
         "one_milp": {"wall_s": one, "solver_s": plan["solve_time_s"], "status": plan["status"],
-                     "capacity_kw": plan.get("total_capacity_kw")},
+                     "mip_gap": plan.get("mip_gap"), "capacity_kw": plan.get("total_capacity_kw")},
         "front": {"points": points, "wall_s": wall, "optimal": sum(p["status"] == "optimal" for p in front)},
+        "load_average_1min": [load_before, os.getloadavg()[0]],
+        "date": date.today().isoformat(),
     }
     if points < TARGET_POINTS:
         report["front"]["extrapolated_20_point_s"] = wall / points * TARGET_POINTS
     return report
 
 
-def format_report(report: dict) -> str:
+def format_report(report: dict, command: str) -> str:
+    """The Markdown report of :func:`run`, headed by ``command``."""
     one, front = report["one_milp"], report["front"]
+    gap = "" if one["mip_gap"] is None else f" at MIP gap {100 * one['mip_gap']:.2g} %"
     lines = [
-        "machine: " + ", ".join(f"{k} {v}" for k, v in report["machine"].items()), "",
+        "# SOP siting (paper 001) MILP: solve times", "",
+        f"Command: `{command}`, run {report['date']}.", "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in report["machine"].items())
+        + ", 1-minute load average before / after: " + " / ".join(f"{x:.2f}" for x in report["load_average_1min"]), "",
         "| measurement | time (s) | target (s) | notes |", "|---|---:|---:|---|",
         f"| one eq. 21 MILP on {report['system']} (build + solve + AC re-check) | {one['wall_s']:.1f} | {ONE_MILP_TARGET_S:.0f} "
-        f"| HiGHS {one['solver_s']:.1f} s, {one['status']}, capacity {one['capacity_kw']:.0f} kW |",
-        f"| {front['points']}-point front on {report['system']} (measured) | {front['wall_s']:.1f} | | {front['optimal']} optimal |",
+        f"| HiGHS {one['solver_s']:.1f} s, {one['status']}{gap}, capacity {one['capacity_kw']:.0f} kW |",
+        f"| {front['points']}-point front on {report['system']} (measured) | {front['wall_s']:.1f} | "
+        f"| {front['optimal']} optimal |",
     ]
     if "extrapolated_20_point_s" in front:
-        lines.append(f"| 20-point front, EXTRAPOLATED from the {front['points']}-point time | {front['extrapolated_20_point_s']:.0f} "
+        lines.append(f"| 20-point front, EXTRAPOLATED from the {front['points']}-point time "
+                     f"| {front['extrapolated_20_point_s']:.0f} "
                      f"| {FRONT_TARGET_S:.0f} | linear in the number of points; not measured |")
     return "\n".join(lines)
 
@@ -60,10 +72,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--system", default="quad", help="dual or quad (default: %(default)s)")
     parser.add_argument("--points", type=int, default=TARGET_POINTS, help="front points (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("-o", "--output", help="also write the Markdown report to this file")
 
 
 def run_from_args(args, command: str) -> int:
     report = run(args.system, args.points)
     report["command"] = command
-    print(to_json(report) if args.json else f"command: {command}\n" + format_report(report))
+    text = format_report(report, command)
+    print(to_json(report) if args.json else text)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
     return 0

@@ -23,10 +23,12 @@ def add_parser(parser) -> None:
 
 
 def run(args) -> int:
-    from optibench.known_optima import certify, store
+    from optibench.known_optima import certify, check_storable, store
 
     try:
         problem = build_problem(args)
+        if args.store is not None:
+            check_storable(problem.name, problem.instance)
         with solver_output_to_stderr():
             optimum, info = certify(problem)
     except (ValueError, RuntimeError) as exc:

@@ -9,7 +9,8 @@ from .problem_args import add_problem_arguments, build_problem
 
 def add_parser(parser) -> None:
     add_problem_arguments(parser)
-    parser.add_argument("--x", required=True, help='the solution in the problem\'s own terms, e.g. "12,27,61" or "13:846,30:1159"')
+    parser.add_argument("--x", required=True,
+                        help='the solution in the problem\'s own terms, e.g. "12,27,61" or "13:846,30:1159"')
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 

@@ -30,5 +30,6 @@ def run(args) -> int:
         return 0
     print(f"{'network':<10} {'buses':>5} {'ties':>4} {'load kW':>9} {'load kvar':>9}  source")
     for r in rows:
-        print(f"{r['network']:<10} {r['buses']:>5} {r['tie_lines']:>4} {r['load_kw']:>9.1f} {r['load_kvar']:>9.1f}  {r['source'][:70]}")
+        print(f"{r['network']:<10} {r['buses']:>5} {r['tie_lines']:>4} {r['load_kw']:>9.1f} {r['load_kvar']:>9.1f}  "
+              f"{r['source'][:70]}")
     return 0

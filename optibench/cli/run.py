@@ -16,13 +16,21 @@ INTERRUPTED = 130
 def add_parser(parser) -> None:
     parser.add_argument("experiment", help="experiment file (TOML), e.g. benchmarks/example.toml")
     parser.add_argument("--runs", type=int, metavar="N", help="runs per problem instance and algorithm (default: the file's)")
-    parser.add_argument("--jobs", type=int, metavar="J", help="worker processes, >= 1 (1: runs in this process), or -1 for one per CPU (default); never more than the runs left")
-    parser.add_argument("--out", metavar="DIR", help="results folder, anywhere (default: the file's output, which must lie below the current folder)")
-    parser.add_argument("--resume", action="store_true", help="keep the runs already stored in the results folder and do the rest")
-    parser.add_argument("--retry-failed", action="store_true", help="with --resume: run the failed runs again and replace their rows")
-    parser.add_argument("--quarantine", action="store_true", help="with --resume: move unreadable or foreign files of the results folder into OUTDIR/quarantine/ and go on")
+    parser.add_argument("--jobs", type=int, metavar="J",
+                        help="worker processes, >= 1 (1: runs in this process), or -1 for one per CPU (default); "
+                             "never more than the runs left")
+    parser.add_argument("--out", metavar="DIR",
+                        help="results folder, anywhere (default: the file's output, which must lie below the current folder)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the runs already stored in the results folder and do the rest")
+    parser.add_argument("--retry-failed", action="store_true",
+                        help="with --resume: run the failed runs again and replace their rows")
+    parser.add_argument("--quarantine", action="store_true",
+                        help="with --resume: move unreadable or foreign files of the results folder into OUTDIR/quarantine/ "
+                             "and go on")
     parser.add_argument("--backend", choices=BACKENDS, help="where runs execute: loky (processes here, default) or dask")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --backend dask)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --backend dask)")
     parser.epilog = (
         "Writes OUTDIR/results.parquet, OUTDIR/report.md and the figures; a folder that already holds the complete "
         "experiment is left as it is. A run that fails is stored with status 'failed' and its error, and the batch goes on. "
@@ -83,7 +91,8 @@ def _run_locked(args, experiment, store, n_jobs: int, backend: str, version: str
         store.consolidate()
         store.record_end()
     else:
-        print(f"{store.folder} already holds the complete experiment ({n_stored} runs); nothing to run", file=sys.stderr)
+        print(f"{store.folder} already holds the complete experiment ({n_stored} runs); nothing to run; "
+              f"its table: {store.folder / 'report.md'}", file=sys.stderr)
     for path in _write_report_and_figures(store):
         print(path)
     failed = sum(status == "failed" for status in store.stored_status().values())
@@ -107,8 +116,9 @@ def _set_aside_problems(args, store) -> None:
         if not problems:
             return
         if not args.quarantine:
+            which = "it" if len(problems) == 1 else f"it and {len(problems) - 1} other files"
             raise StoreError(problems[0].path, f"{problems[0].reason}; add --resume --quarantine to move "
-                             f"{'it' if len(problems) == 1 else f'it and {len(problems) - 1} other files'} into {store.folder / 'quarantine'} and go on")
+                             f"{which} into {store.folder / 'quarantine'} and go on")
         for moved in store.quarantine(list(dict.fromkeys(p.path for p in problems if p.path.exists()))):
             print(f"optibench run: moved {moved.name} into {moved.parent}", file=sys.stderr)
 
@@ -132,7 +142,8 @@ def _trials_to_do(args, experiment, store):
         if status.get(row_key(t.identity)) not in ("ok", None if retry else "failed")
     ]
     if status and trials and not args.resume:
-        raise ExperimentError(f"{store.folder} already holds {len(status)} runs; add --resume to complete them, or choose another --out")
+        raise ExperimentError(f"{store.folder} already holds {len(status)} runs; "
+                              "add --resume to complete them, or choose another --out")
     return trials, len(status)
 
 

@@ -337,7 +337,8 @@ class BranchFlowModel:
         v_sq = np.maximum(self.v.value, 0.0)
         check = None
         if recheck:
-            check = ac_recheck(self, net_p, net_q, v_sq.T, self.P.value.T, self.Q.value.T, None if self.l is None else l_pu.T, loss)
+            l_t = None if self.l is None else l_pu.T
+            check = ac_recheck(self, net_p, net_q, v_sq.T, self.P.value.T, self.Q.value.T, l_t, loss)
         mip_bound = mip_gap = None
         if problem.is_mixed_integer() and solver == "HIGHS":
             info = problem.solver_stats.extra_stats  # HiGHS' bound leaves out cvxpy's constant offset

@@ -17,6 +17,7 @@ global bests are compared with optibench's feasibility-first rule
 from __future__ import annotations
 
 import numpy as np
+
 from optibench.checks import integer, real
 from optibench.constraints import better, sort_key, violation
 from optibench.optimizer import Optimizer
