@@ -53,8 +53,8 @@ def _edit_row(folder: Path, pick, delta: float) -> None:
 def test_audit_fails_when_a_re_run_row_is_edited(example_copy):
     clean = audit_folder(example_copy)
     assert clean.ok
-    label, run, _ = clean.runs[0]
-    _edit_row(example_copy, lambda df: df.index[(df["label"] == label) & (df["run"] == run)][0], 1e-9)
+    label, run, seed = clean.runs[0]
+    _edit_row(example_copy, lambda df: df.index[df["seed"] == seed][0], 1e-9)
     edited = audit_folder(example_copy)
     assert not edited.ok
     assert any(f"{label} run {run}" in line and "best_f" in line for line in edited.mismatches)
@@ -63,10 +63,10 @@ def test_audit_fails_when_a_re_run_row_is_edited(example_copy):
 def test_audit_fails_when_any_other_row_is_edited(example_copy):
     """A row that is not re-run still shows in the regenerated report."""
     clean = audit_folder(example_copy)
-    audited = {(label, run) for label, run, _ in clean.runs}
+    audited = {seed for _, _, seed in clean.runs}
 
     def other_row(df):
-        return next(i for i, r in df.iterrows() if (r["label"], r["run"]) not in audited and r["violation"] <= 0)
+        return next(i for i, r in df.iterrows() if r["seed"] not in audited and r["violation"] <= 0)
 
     _edit_row(example_copy, other_row, -1.0)
     edited = audit_folder(example_copy)

@@ -15,8 +15,8 @@ import time
 import numpy as np
 import pandas as pd
 
+from optibench.benchmarking import add_output_arguments, emit, load_average, report_header
 from optibench.benchmarking.kernel import machine
-from optibench.cli.output import to_json
 from optibench.exact.sweep import solve_many
 from optibench.registry import get_problem
 
@@ -63,17 +63,18 @@ def time_sweep(n_jobs: int = -1, buses=range(2, 34)) -> dict:
 
 
 def run(repeats: int = 5, n_jobs: int = -1, with_sweep: bool = True) -> dict:
+    load_before = load_average()
     report = {"machine": machine(), "one_program": time_one_program(repeats=repeats)}
     if with_sweep:
         report["sweep"] = time_sweep(n_jobs)
+    report["load_average_1min"] = [load_before, load_average()]
     return report
 
 
-def format_report(report: dict) -> str:
+def format_report(report: dict, command: str) -> str:
     one = report["one_program"]
     lines = [
-        "machine: " + ", ".join(f"{k} {v}" for k, v in report["machine"].items()),
-        "",
+        *report_header("Exact baselines: solve times", command, report),
         "| measurement | time (s) | target (s) | notes |",
         "|---|---:|---:|---|",
         f"| one 24-h cone program (build + solve + AC re-check), median of {one['repeats']} "
@@ -96,11 +97,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--repeats", type=int, default=5, help="solves of the single program (default: %(default)s)")
     parser.add_argument("--jobs", type=int, default=-1, help="processes for the sweep (default -1: one per CPU)")
     parser.add_argument("--no-sweep", action="store_true", help="time the single program only")
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    add_output_arguments(parser)
 
 
 def run_from_args(args, command: str) -> int:
     report = run(repeats=args.repeats, n_jobs=args.jobs, with_sweep=not args.no_sweep)
     report["command"] = command
-    print(to_json(report) if args.json else f"command: {command}\n" + format_report(report))
-    return 0
+    return emit(args, report, format_report(report, command))

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -24,8 +23,8 @@ import time
 
 import numpy as np
 
+from optibench.benchmarking import add_output_arguments, emit, load_average, report_header
 from optibench.benchmarking.kernel import machine
-from optibench.cli.output import to_json
 from optibench.network import load_network
 from optibench.powerflow import solve_batch
 from optibench.registry import get_algorithm, get_problem, registered
@@ -121,11 +120,11 @@ def speedup(runs: int, max_evals: int) -> dict:
 
 
 def run(overhead_runs: int = 500, runs: int = 20, budgets=BUDGETS) -> dict:
-    load_before = os.getloadavg()[0]
+    load_before = load_average()
     _fresh_eo_batch(1, 1, 300)  # the power-flow kernel compiled into Numba's cache before timing
     report = {"machine": machine(), "overhead": overhead(overhead_runs), "startup": startup()}
     report["speedup"] = [speedup(runs, b) for b in budgets]
-    report["load_average_1min"] = [load_before, os.getloadavg()[0]]
+    report["load_average_1min"] = [load_before, load_average()]
     return report
 
 
@@ -135,13 +134,7 @@ def format_report(report: dict, command: str) -> str:
 
     o = report["overhead"]
     lines = [
-        "# Trial-runner benchmark",
-        "",
-        f"Command: `{command}`",
-        "",
-        "Machine: " + ", ".join(f"{k} {v}" for k, v in report["machine"].items())
-        + ", 1-minute load average before / after: " + " / ".join(f"{x:.2f}" for x in report["load_average_1min"]),
-        "",
+        *report_header("Trial-runner benchmark", command, report),
         "| measure | value | target |",
         "|---|---:|---|",
         f"| overhead per run beyond the optimisation ({o['runs']} runs, 1 process, each stored) | "
@@ -174,15 +167,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--runs", type=int, default=20, help="EO runs per speed-up batch (default %(default)s)")
     parser.add_argument("--budgets", default=",".join(map(str, BUDGETS)),
                         help="comma-separated evaluations per EO run (default %(default)s)")
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("-o", "--output", help="also write the Markdown report to this file")
+    add_output_arguments(parser)
 
 
 def run_from_args(args, command: str) -> int:
     report = run(args.overhead_runs, args.runs, [int(b) for b in args.budgets.split(",")])
-    text = format_report(report, command)
-    print(to_json(report) if args.json else text)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
-    return 0
+    return emit(args, report, format_report(report, command))

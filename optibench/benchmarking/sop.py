@@ -11,12 +11,10 @@ measured time per front point (labelled as such).
 """
 from __future__ import annotations
 
-import os
 import time
-from datetime import date
 
+from optibench.benchmarking import add_output_arguments, emit, load_average, report_header
 from optibench.benchmarking.kernel import machine
-from optibench.cli.output import to_json
 from optibench.registry import get_problem
 
 ONE_MILP_TARGET_S = 60.0
@@ -26,7 +24,7 @@ TARGET_POINTS = 20
 
 def run(system: str, points: int) -> dict:
     """Wall times (s) of one MILP and of a ``points``-point front on ``system``, with their outcome."""
-    load_before = os.getloadavg()[0]
+    load_before = load_average()
     start = time.perf_counter()
     plan = get_problem("sop-siting", system=system).exact()
     one = time.perf_counter() - start
@@ -38,8 +36,7 @@ def run(system: str, points: int) -> dict:
         "one_milp": {"wall_s": one, "solver_s": plan["solve_time_s"], "status": plan["status"],
                      "mip_gap": plan.get("mip_gap"), "capacity_kw": plan.get("total_capacity_kw")},
         "front": {"points": points, "wall_s": wall, "optimal": sum(p["status"] == "optimal" for p in front)},
-        "load_average_1min": [load_before, os.getloadavg()[0]],
-        "date": date.today().isoformat(),
+        "load_average_1min": [load_before, load_average()],
     }
     if points < TARGET_POINTS:
         report["front"]["extrapolated_20_point_s"] = wall / points * TARGET_POINTS
@@ -51,10 +48,7 @@ def format_report(report: dict, command: str) -> str:
     one, front = report["one_milp"], report["front"]
     gap = "" if one["mip_gap"] is None else f" at MIP gap {100 * one['mip_gap']:.2g} %"
     lines = [
-        "# SOP siting (paper 001) MILP: solve times", "",
-        f"Command: `{command}`, run {report['date']}.", "",
-        "Machine: " + ", ".join(f"{k} {v}" for k, v in report["machine"].items())
-        + ", 1-minute load average before / after: " + " / ".join(f"{x:.2f}" for x in report["load_average_1min"]), "",
+        *report_header("SOP siting (paper 001) MILP: solve times", command, report),
         "| measurement | time (s) | target (s) | notes |", "|---|---:|---:|---|",
         f"| one eq. 21 MILP on {report['system']} (build + solve + AC re-check) | {one['wall_s']:.1f} | {ONE_MILP_TARGET_S:.0f} "
         f"| HiGHS {one['solver_s']:.1f} s, {one['status']}{gap}, capacity {one['capacity_kw']:.0f} kW |",
@@ -71,16 +65,10 @@ def format_report(report: dict, command: str) -> str:
 def add_arguments(parser) -> None:
     parser.add_argument("--system", default="quad", help="dual or quad (default: %(default)s)")
     parser.add_argument("--points", type=int, default=TARGET_POINTS, help="front points (default: %(default)s)")
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.add_argument("-o", "--output", help="also write the Markdown report to this file")
+    add_output_arguments(parser)
 
 
 def run_from_args(args, command: str) -> int:
     report = run(args.system, args.points)
     report["command"] = command
-    text = format_report(report, command)
-    print(to_json(report) if args.json else text)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
-    return 0
+    return emit(args, report, format_report(report, command))
