@@ -282,10 +282,21 @@ def _upgrade(table: pa.Table, schema: pa.Schema = SCHEMA) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
+_STRING_COLUMNS = frozenset(f.name for f in SCHEMA if pa.types.is_string(f.type))
+
+
+def _cell(column: str, value):
+    """A value as Arrow takes it: arrays as lists; a missing string (None, or pandas' NaN / NA) as None."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if column in _STRING_COLUMNS and not isinstance(value, str):
+        return None
+    return value
+
+
 def _table(rows: list[dict]) -> pa.Table:
     """Rows (dicts, arrays allowed in the array columns) as a table of :data:`SCHEMA`."""
-    records = [{k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in row.items()} for row in rows]
-    return pa.Table.from_pylist(records, schema=SCHEMA)
+    return pa.Table.from_pylist([{k: _cell(k, v) for k, v in row.items()} for row in rows], schema=SCHEMA)
 
 
 def _atomic_write(path: Path, write) -> None:
