@@ -41,6 +41,16 @@ def test_round_trip_keeps_every_column_exactly(tmp_path, runs):
     assert store.stored_keys() == {row_key(r) for r in runs.to_dict("records")}
 
 
+def test_missing_strings_in_any_pandas_form_are_stored_as_null(tmp_path, runs):
+    """pandas 3 keeps a missing string as NaN (pandas 2: None) in ``to_dict``; both, and pd.NA, store as null."""
+    store = ResultStore(tmp_path / "out")
+    for row, missing in zip(runs.head(3).to_dict("records"), (None, float("nan"), pd.NA)):
+        store.write({**row, "error": missing, "traceback": missing, "optimum_method": missing})
+    store.consolidate()
+    back = store.read()
+    assert back[["error", "traceback", "optimum_method"]].isna().all().all() and len(back) == 3
+
+
 def test_plain_pandas_reads_the_run_files(tmp_path, runs):
     store = ResultStore(tmp_path)
     for row in runs.to_dict("records"):
