@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from frames import assert_same_runs
+from frames import assert_same_runs, plain
 from optibench import __version__, run_trials
 from optibench.experiment import parse_experiment
 from optibench.runner import KEY_COLUMNS, row_key
@@ -34,7 +34,7 @@ def test_round_trip_keeps_every_column_exactly(tmp_path, runs):
     back = store.read()
     assert list(back.columns) == SCHEMA.names
     expected = runs.sort_values(["problem", "instance", "label", "run"]).reset_index(drop=True)
-    pd.testing.assert_frame_equal(back, expected, check_exact=True)
+    pd.testing.assert_frame_equal(plain(back), plain(expected), check_exact=True)
     assert back["history"][0].shape[1] == 3
     assert back["front_f"][0] is None and back["front_f"][3].shape[1] == 2
     assert np.isnan(back["best_f"][3])
@@ -206,7 +206,7 @@ def test_a_rerun_replaces_a_failed_row_even_after_consolidation(tmp_path, runs):
     assert back["error"] == "RuntimeError: boom" and back["best_x"] is None and back["history"].shape == (0, 3)
     store.write(ok)
     assert store.stored_status() == {row_key(ok): "ok"}
-    pd.testing.assert_frame_equal(store.read(), runs.iloc[:1].reset_index(drop=True), check_exact=True)
+    pd.testing.assert_frame_equal(plain(store.read()), plain(runs.iloc[:1]), check_exact=True)
 
 
 def test_files_written_before_the_new_columns_are_read(tmp_path, runs):
@@ -219,7 +219,8 @@ def test_files_written_before_the_new_columns_are_read(tmp_path, runs):
     as_lists.to_parquet(store.results_file)
     back = store.read()
     assert list(back.columns) == SCHEMA.names
-    assert back["status"].tolist() == ["ok"] * 3 and back["optimum_status"].tolist() == ["bound", "best-known", None]
+    assert back["status"].tolist() == ["ok"] * 3 and back["optimum_status"].tolist()[:2] == ["bound", "best-known"]
+    assert pd.isna(back["optimum_status"][2])
     assert back["error"].isna().all() and back["optibench_version"].isna().all() and back["success_atol"].isna().all()
     assert back["best_f"].tolist() == legacy["best_f"].tolist()
 
