@@ -12,6 +12,11 @@ class RandomSearch(Optimizer):
 
     n_obj_supported = None
     param_rules = {"pop_size": integer(1)}
+    expected_failures = {
+        "check_beats_random_search": "it is random search: the baseline cannot beat itself",
+        "check_finds_feasible_point_near_the_constrained_optimum":
+            "uniform samples rarely fall in g06's thin feasible crescent near the optimum",
+    }
 
     def __init__(self, pop_size: int = 50):
         self.pop_size = pop_size

@@ -43,10 +43,13 @@ class Optimizer:
             gives none (after :meth:`setup`); algorithms whose schedule
             depends on the iteration count derive it from this.
         n_obj_supported: objectives the algorithm handles (1, or None for any).
+        expected_failures: checks of :mod:`optibench.testing` the algorithm
+            is expected to fail, each with the reason (check name -> reason).
     """
 
     name: str = "optimizer"
     n_obj_supported: int | None = 1
+    expected_failures: dict[str, str] = {}
     param_rules: dict[str, Rule] = {}
 
     def __new__(cls, *args, **kwargs):
@@ -55,9 +58,14 @@ class Optimizer:
         return self
 
     @classmethod
+    def owner(cls) -> str:
+        """How errors name the algorithm: ``algorithm '<registry name>'`` (its class name before it is registered)."""
+        return f"algorithm {vars(cls).get('name', cls.__name__)!r}"  # the registry sets ``name`` on the class
+
+    @classmethod
     def _resolve_params(cls, args: tuple, kwargs: dict) -> dict:
         """Constructor arguments by name, defaults filled in, each checked and normalised by its rule."""
-        owner = f"algorithm {vars(cls).get('name', cls.__name__)!r}"  # the registry sets ``name`` on the class
+        owner = cls.owner()
         signature, allowed = _constructor(cls)
         unknown = [k for k in kwargs if k not in allowed]
         if unknown:

@@ -15,9 +15,16 @@ A third-party package registers through an entry point in its own
     my-pso = "my_package.pso:MyPSO"
 
 (and likewise the group ``optibench.problems``); the entry point's name is
-the registry name and its object the class (or factory) to call. Entry
-points are loaded on first use as well; one that fails to load is skipped
-with a warning naming it, so a broken plug-in cannot break the built-ins.
+the registry name and its object the class (or factory) to call.
+
+Built-ins are imported on first use. Plug-ins are loaded when first used or
+listed: one that fails to load is left out of every listing and lookup, with
+one warning naming it and the error, so a broken plug-in cannot break the
+built-ins. Each name has one declaration: a plug-in whose name is a
+built-in's, or another plug-in's, is refused: using or listing that kind
+raises :class:`NameCollision` naming both sources (rename the entry point in
+the plug-in's ``pyproject.toml``). The same entry point found twice (one
+distribution seen on two paths) is one declaration.
 """
 from __future__ import annotations
 
@@ -30,7 +37,22 @@ _REGISTRY: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
 """Names resolved so far, with their class (or factory)."""
 _PENDING: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
 """Names known but not imported yet: a ``"module:attr"`` string or an entry point."""
+_COLLISIONS: dict[str, dict[str, list[str]]] = {kind: {} for kind in KINDS}
+"""Names declared more than once, with every source declaring them."""
 _listed = False
+
+
+class NameCollision(ValueError):
+    """Two sources (built-in or plug-ins) declare the same registry name."""
+
+
+def _source(target) -> str:
+    """Where a declaration comes from, in words: a built-in's target or a plug-in's entry point and distribution."""
+    if isinstance(target, str):
+        return f"built-in {target}"
+    dist = getattr(target, "dist", None)
+    package = f" of package {dist.name!r}" if dist is not None else ""
+    return f"plugin entry point {target.name!r} = {target.value}{package} (group {target.group})"
 
 
 def _list_all() -> None:
@@ -41,10 +63,23 @@ def _list_all() -> None:
     _listed = True
     for kind in KINDS:
         builtin = importlib.import_module(f"optibench.{kind}").BUILTIN
-        for name, target in builtin.items():
-            _PENDING[kind].setdefault(name, target)
+        _PENDING[kind].update(builtin)
         for ep in entry_points(group=f"optibench.{kind}"):
-            _PENDING[kind].setdefault(ep.name, ep)
+            known = _PENDING[kind].get(ep.name)
+            if known is None:
+                _PENDING[kind][ep.name] = ep
+            elif isinstance(known, str) or known.value != ep.value:
+                sources = _COLLISIONS[kind].setdefault(ep.name, [_source(known)])
+                sources.append(_source(ep))
+
+
+def _refuse_collisions(kind: str, names) -> None:
+    """NameCollision for the first of ``names`` declared by more than one source."""
+    for name in names:
+        if name in _COLLISIONS[kind]:
+            raise NameCollision(f"{kind[:-1]} name {name!r} is declared more than once: "
+                                f"{'; '.join(_COLLISIONS[kind][name])}. Each name has one declaration: "
+                                f"rename the plugin's entry point")
 
 
 def _resolve(kind: str, name: str):
@@ -58,7 +93,7 @@ def _resolve(kind: str, name: str):
             obj = target.load()
         except Exception as exc:  # a broken plug-in must not take the built-ins down with it
             warnings.warn(f"optibench: plugin {name!r} ({target.value}, group optibench.{kind}) "
-                          f"could not be loaded and is skipped: {exc}", stacklevel=3)
+                          f"could not be loaded and is left out: {type(exc).__name__}: {exc}", stacklevel=3)
             _PENDING[kind].pop(name)
             return None
     _REGISTRY[kind][name] = obj
@@ -70,6 +105,7 @@ def _resolve(kind: str, name: str):
 
 def _lookup(kind: str, name: str):
     _list_all()
+    _refuse_collisions(kind, [name])
     if name in _REGISTRY[kind]:
         return _REGISTRY[kind][name]
     if name in _PENDING[kind]:
@@ -81,7 +117,12 @@ def _lookup(kind: str, name: str):
 
 
 def _names(kind: str) -> list[str]:
+    """Every usable name of ``kind``: plug-ins are loaded here, so that one failing to load is left out."""
     _list_all()
+    _refuse_collisions(kind, sorted(_COLLISIONS[kind]))
+    for name, target in list(_PENDING[kind].items()):
+        if not isinstance(target, str):
+            _resolve(kind, name)
     return sorted(set(_REGISTRY[kind]) | set(_PENDING[kind]))
 
 
@@ -96,12 +137,12 @@ def get_algorithm(name: str, **params):
 
 
 def problem_names() -> list[str]:
-    """Every registered problem family, built-in and plug-in (none is imported)."""
+    """Every registered problem family, built-in and plug-in (plug-ins are loaded, built-ins are not)."""
     return _names("problems")
 
 
 def algorithm_names() -> list[str]:
-    """Every registered algorithm, built-in and plug-in (none is imported)."""
+    """Every registered algorithm, built-in and plug-in (plug-ins are loaded, built-ins are not)."""
     return _names("algorithms")
 
 

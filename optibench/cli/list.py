@@ -1,7 +1,11 @@
-"""``optibench list problems|algorithms``: what the registry holds, built-in and plugins."""
+"""``optibench list problems|algorithms``: what the registry holds, built-in and plugins.
+
+A plug-in that fails to load is left out with a warning; a name declared twice is an error.
+"""
 from __future__ import annotations
 
 import inspect
+import sys
 
 from .output import to_json
 
@@ -36,9 +40,14 @@ def describe(kind: str, name: str) -> dict:
 
 
 def run(args) -> int:
-    from optibench.registry import algorithm_names, problem_names
+    """Print the registry's names; exit status 2 (with the reason) when two sources declare one name."""
+    from optibench.registry import NameCollision, algorithm_names, problem_names
 
-    names = problem_names() if args.kind == "problems" else algorithm_names()
+    try:
+        names = problem_names() if args.kind == "problems" else algorithm_names()
+    except NameCollision as exc:
+        print(f"optibench list: error: {exc}", file=sys.stderr)
+        return 2
     rows = [describe(args.kind, name) for name in names]
     if args.json:
         print(to_json(rows))
