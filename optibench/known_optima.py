@@ -195,3 +195,22 @@ def exact_fields(problem, solver_status: str, value: float, solution, method: st
         raise RuntimeError(f"{problem.name} {problem.instance}: {method} returned optimal_inaccurate and an "
                            f"infeasible solution (violation {v:.1e}); re-solve with tighter tolerances")
     return dict(value=f, status="best-known", **{**fields, "method": f"{method}, solver status optimal_inaccurate"})
+
+
+def cone_fields(problem, solution, values, *, closed: bool, gap_tol: float, note: str = "") -> dict:
+    """:func:`exact_fields` of a cone program's solution (:class:`optibench.exact.model.Solution`), method
+    :data:`CONE_METHOD`, its relaxation gap (exact below ``gap_tol``, p.u.^2) and ``note`` in the tolerance.
+
+    Args:
+        problem: the problem instance.
+        values: a callable returning the solution in the problem's own terms, shape (n_var,); called
+            only when the program was solved.
+        closed: the relaxation is exact at the solution (and whatever else the family requires holds).
+    Raises ValueError when the cone program was not solved.
+    """
+    if not solution.solved:
+        raise ValueError(f"{problem.name} {problem.instance}: the cone program returned {solution.status}")
+    tolerance = (f"Clarabel {solution.status}; relaxation gap {solution.recheck.relaxation_gap:.1e} p.u.^2 "
+                 f"(exact below {gap_tol:g})" + (f"; {note}" if note else ""))
+    return exact_fields(problem, solution.status, solution.objective, values(), CONE_METHOD, closed=closed, tolerance=tolerance)
+

@@ -90,7 +90,7 @@ import pandas as pd
 
 from optibench.checks import check_values, choice, integer, real, text
 from optibench.exact import BranchFlowModel, PhotovoltaicUnit, ScaledLoad, Solution, StaticVarGenerator, Storage
-from optibench.known_optima import CONE_METHOD, exact_fields, lookup
+from optibench.known_optima import cone_fields, lookup
 from optibench.network import Network, load_network
 from optibench.powerflow import solve_batch
 from optibench.problem import Evaluation, Problem
@@ -410,13 +410,8 @@ class HostingCapacity(Problem):
         Returns (KnownOptimum fields as a dict, power flows of the AC re-check).
         """
         result = self.case.solve()
-        solution = result.solution
-        if not solution.solved:
-            raise ValueError(f"{self.name} {self.instance}: the cone program returned {solution.status}")
-        check = solution.recheck
-        tolerance = (f"Clarabel {solution.status}; relaxation gap {check.relaxation_gap:.1e} p.u.^2 "
-                     f"(exact below {EXACT_GAP_TOL:g}); simultaneous storage charge and discharge "
-                     f"{result.simultaneous_kw:.1e} kW (none below {SIMULTANEOUS_TOL_KW:g})")
-        fields = exact_fields(self, solution.status, solution.objective, self.encode_solution(result), CONE_METHOD,
-                              closed=result.exact, tolerance=tolerance)
+        note = (f"simultaneous storage charge and discharge {result.simultaneous_kw:.1e} kW "
+                f"(none below {SIMULTANEOUS_TOL_KW:g})") if result.solution.solved else ""
+        fields = cone_fields(self, result.solution, lambda: self.encode_solution(result), closed=result.exact,
+                             gap_tol=EXACT_GAP_TOL, note=note)
         return fields, self.case.periods

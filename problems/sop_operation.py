@@ -42,7 +42,7 @@ import numpy as np
 
 from optibench.checks import check_values, real
 from optibench.exact import BranchFlowModel, SoftOpenPoint, Solution
-from optibench.known_optima import CONE_METHOD, exact_fields, lookup
+from optibench.known_optima import cone_fields, lookup
 from optibench.network import Network, load_network
 from optibench.problem import Evaluation
 from optibench.problems.feeder import FEEDER_RULES, FeederProblem
@@ -242,12 +242,8 @@ class SopOperation(FeederProblem):
         Returns (KnownOptimum fields as a dict, power flows of the AC re-check).
         """
         result = self.case.solve()
-        solution = result.solution
-        if not solution.solved:
-            raise ValueError(f"{self.name} {self.instance}: the cone program returned {solution.status}")
-        set_points = [[row["p_i_kw"], row["q_i_kvar"], row["q_j_kvar"]] for row in result.set_points()]
-        tolerance = (f"Clarabel {solution.status}; relaxation gap {solution.recheck.relaxation_gap:.1e} p.u.^2 "
-                     f"(exact below {EXACT_GAP_TOL:g})")
-        fields = exact_fields(self, solution.status, solution.objective, set_points, CONE_METHOD,
-                              closed=result.exact, tolerance=tolerance)
-        return fields, 1
+
+        def set_points():
+            return [[row["p_i_kw"], row["q_i_kvar"], row["q_j_kvar"]] for row in result.set_points()]
+
+        return cone_fields(self, result.solution, set_points, closed=result.exact, gap_tol=EXACT_GAP_TOL), 1
