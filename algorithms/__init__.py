@@ -5,6 +5,7 @@
 algorithms is asked for and sets the class's ``name`` then (see
 :mod:`optibench.registry`). A new algorithm adds its name here.
 """
+
 BUILTIN = {
     "random-search": "optibench.algorithms.random_search:RandomSearch",
     "eo": "optibench.algorithms.eo:EquilibriumOptimizer",

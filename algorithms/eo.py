@@ -31,6 +31,7 @@ here an unfilled slot stands in for the best slot in the pool. The code's
 ``G./lambda*V`` and the paper's ``G/(lambda V)`` agree for the default V = 1;
 the paper's form is used.
 """
+
 from __future__ import annotations
 
 import numpy as np

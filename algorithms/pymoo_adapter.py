@@ -32,6 +32,7 @@ pymoo's operator objects (crossover, mutation...) are not parameters: a
 configuration must be storable as plain values. pymoo is imported when a run
 is set up, not when the registry loads.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -44,8 +45,12 @@ from optibench.checks import boolean, choice, integer, real
 from optibench.constraints import deb_fitness, violation
 from optibench.optimizer import Optimizer
 
-DE_VARIANTS = tuple(f"DE/{selection}/{n}/{crossover}" for selection in ("rand", "best", "target-to-best")
-                    for n in (1, 2) for crossover in ("bin", "exp"))
+DE_VARIANTS = tuple(
+    f"DE/{selection}/{n}/{crossover}"
+    for selection in ("rand", "best", "target-to-best")
+    for n in (1, 2)
+    for crossover in ("bin", "exp")
+)
 """Variants pymoo's DE understands: DE/<selection>/<number of differences>/<crossover>."""
 GENETIC_RULES = {"pop_size": integer(2), "n_offsprings": integer(1, optional=True), "eliminate_duplicates": boolean()}
 GENETIC_DEFAULTS = {"pop_size": 100, "n_offsprings": None, "eliminate_duplicates": True}
@@ -151,8 +156,12 @@ class PymooDE(PymooAlgorithm):
 
     pymoo_class = "pymoo.algorithms.soo.nonconvex.de:DE"
     param_rules = {
-        "pop_size": integer(4), "n_offsprings": integer(1, optional=True), "variant": choice(*DE_VARIANTS),
-        "F": real(above=0), "CR": real(0, 1), "jitter": boolean(),
+        "pop_size": integer(4),
+        "n_offsprings": integer(1, optional=True),
+        "variant": choice(*DE_VARIANTS),
+        "F": real(above=0),
+        "CR": real(0, 1),
+        "jitter": boolean(),
     }
     defaults = {"pop_size": 100, "n_offsprings": None, "variant": "DE/best/1/bin", "F": 0.5, "CR": 0.2, "jitter": False}
 
@@ -162,11 +171,25 @@ class PymooPSO(PymooAlgorithm):
 
     pymoo_class = "pymoo.algorithms.soo.nonconvex.pso:PSO"
     param_rules = {
-        "pop_size": integer(2), "w": real(), "c1": real(0), "c2": real(0), "adaptive": boolean(),
-        "initial_velocity": choice("random", "zero"), "max_velocity_rate": real(above=0), "pertube_best": boolean(),
+        "pop_size": integer(2),
+        "w": real(),
+        "c1": real(0),
+        "c2": real(0),
+        "adaptive": boolean(),
+        "initial_velocity": choice("random", "zero"),
+        "max_velocity_rate": real(above=0),
+        "pertube_best": boolean(),
     }
-    defaults = {"pop_size": 25, "w": 0.9, "c1": 2.0, "c2": 2.0, "adaptive": True,
-                "initial_velocity": "random", "max_velocity_rate": 0.2, "pertube_best": True}
+    defaults = {
+        "pop_size": 25,
+        "w": 0.9,
+        "c1": 2.0,
+        "c2": 2.0,
+        "adaptive": True,
+        "initial_velocity": "random",
+        "max_velocity_rate": 0.2,
+        "pertube_best": True,
+    }
 
 
 class PymooCMAES(PymooAlgorithm):
@@ -174,11 +197,25 @@ class PymooCMAES(PymooAlgorithm):
 
     pymoo_class = "pymoo.algorithms.soo.nonconvex.cmaes:CMAES"
     param_rules = {
-        "pop_size": integer(2, optional=True), "sigma": real(above=0), "normalize": boolean(),
-        "tolfun": real(0), "tolx": real(0), "restarts": integer(0), "incpopsize": real(above=0), "bipop": boolean(),
+        "pop_size": integer(2, optional=True),
+        "sigma": real(above=0),
+        "normalize": boolean(),
+        "tolfun": real(0),
+        "tolx": real(0),
+        "restarts": integer(0),
+        "incpopsize": real(above=0),
+        "bipop": boolean(),
     }
-    defaults = {"pop_size": None, "sigma": 0.1, "normalize": True, "tolfun": 1e-11, "tolx": 1e-11,
-                "restarts": 0, "incpopsize": 2, "bipop": False}
+    defaults = {
+        "pop_size": None,
+        "sigma": 0.1,
+        "normalize": True,
+        "tolfun": 1e-11,
+        "tolx": 1e-11,
+        "restarts": 0,
+        "incpopsize": 2,
+        "bipop": False,
+    }
     deb_objective = True
 
 

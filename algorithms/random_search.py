@@ -1,4 +1,5 @@
 """Uniform random search: the floor every algorithm must beat."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +15,9 @@ class RandomSearch(Optimizer):
     param_rules = {"pop_size": integer(1)}
     expected_failures = {
         "check_beats_random_search": "it is random search: the baseline cannot beat itself",
-        "check_finds_feasible_point_near_the_constrained_optimum":
-            "uniform samples rarely fall in g06's thin feasible crescent near the optimum",
+        "check_finds_feasible_point_near_the_constrained_optimum": (
+            "uniform samples rarely fall in g06's thin feasible crescent near the optimum"
+        ),
     }
 
     def __init__(self, pop_size: int = 50):

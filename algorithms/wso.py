@@ -47,6 +47,7 @@ With R = 0.8 the soldiers gather quickly around the king and commander. On
 g06 (a thin feasible crescent) 30 soldiers often settle on the infeasible box
 edge x2 = 0; 100 soldiers do not.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -66,9 +67,10 @@ class WarStrategyOptimization(Optimizer):
 
     param_rules = {"pop_size": integer(2), "R": real(0, 1)}
     expected_failures = {
-        "check_finds_feasible_point_near_the_constrained_optimum":
+        "check_finds_feasible_point_near_the_constrained_optimum": (
             "with the default 30 soldiers the swarm collapses onto g06's box edge x2 = 0, a local minimum "
-            "of the violation (x1 = 13.66, violation 0.87), in 2 of 3 runs; with pop_size=100 it finds the optimum",
+            "of the violation (x1 = 13.66, violation 0.87), in 2 of 3 runs; with pop_size=100 it finds the optimum"
+        ),
     }
 
     def __init__(self, pop_size: int = 30, R: float = 0.8):

@@ -2,6 +2,7 @@
 
 Run: ``python benchmarks/seed001_report.py`` (a few minutes on 2 cores).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,12 +21,21 @@ def row(plan: dict) -> str:
         return f"| {plan['status']} | | | | | | {plan['wall_time_s']:.1f} |"
     sops = " ".join(f"{s['tie']} ({s['capacity_kva']:.0f} kVA)" for s in plan["sops"]) or "none"
     check = plan["ac_recheck"]
-    return (f"| {plan['total_capacity_kw']:.0f} | {plan['cost']:.0f} | {sops} | {plan['renewable_utilisation']:.3f} "
-            f"| {check['vmin_pu']:.4f} | {check['voltage_error_pu']:.4f} | {plan['wall_time_s']:.1f} |")
+    return (
+        f"| {plan['total_capacity_kw']:.0f} | {plan['cost']:.0f} | {sops} | {plan['renewable_utilisation']:.3f} "
+        f"| {check['vmin_pu']:.4f} | {check['voltage_error_pu']:.4f} | {plan['wall_time_s']:.1f} |"
+    )
 
 
-COLUMNS = ("capacity (kW)", "cost / year", "SOPs (tie, capacity)", "renewable use", "AC V_min (p.u.)",
-           "AC-linear |V| error (p.u.)", "time (s)")
+COLUMNS = (
+    "capacity (kW)",
+    "cost / year",
+    "SOPs (tie, capacity)",
+    "renewable use",
+    "AC V_min (p.u.)",
+    "AC-linear |V| error (p.u.)",
+    "time (s)",
+)
 
 
 def header(first: str) -> list[str]:
@@ -36,14 +46,22 @@ def header(first: str) -> list[str]:
 def main() -> None:
     argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    lines = ["# Paper 001 analogues on ieee33x2 (dual) and ieee33x4 (quad)\n",
-             f"Made by `{COMMAND}`. Eq. 21 plans (HiGHS MILP, 0.1 % gap), each re-checked by the AC power flow.\n"]
+    lines = [
+        "# Paper 001 analogues on ieee33x2 (dual) and ieee33x4 (quad)\n",
+        f"Made by `{COMMAND}`. Eq. 21 plans (HiGHS MILP, 0.1 % gap), each re-checked by the AC power flow.\n",
+    ]
     lines += ["## Table 1 analogue: capacity with and without flexible resources (dual, 35.43 %)\n", *header("case")]
-    for label, kwargs in [("no SOP, delta = 1", dict(sops=False, delta=1.0)), ("no SOP, delta = 0.5", dict(sops=False)),
-                          ("SOPs, delta = 1", dict(delta=1.0)), ("SOPs, delta = 0.5", {})]:
+    for label, kwargs in [
+        ("no SOP, delta = 1", dict(sops=False, delta=1.0)),
+        ("no SOP, delta = 0.5", dict(sops=False)),
+        ("SOPs, delta = 1", dict(delta=1.0)),
+        ("SOPs, delta = 0.5", {}),
+    ]:
         lines.append(f"| {label} " + row(solve_plan(SitingCase("dual", **kwargs))))
-    lines += ["\n## Tables 2-3 analogue: SOP placement, capacity and renewable use by penetration (quad)\n",
-              *header("penetration")]
+    lines += [
+        "\n## Tables 2-3 analogue: SOP placement, capacity and renewable use by penetration (quad)\n",
+        *header("penetration"),
+    ]
     for pen in PENETRATIONS:
         for sops in (False, True):
             plan = solve_plan(SitingCase("quad", pen, sops=sops))

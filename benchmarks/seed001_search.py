@@ -9,6 +9,7 @@ Hypervolume (``pymoo.indicators.hv.HV``) is taken in the plane (cost in
 million currency / year, -capacity in MW) against the reference point
 :data:`REFERENCE`, larger is better.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,17 +63,22 @@ def main() -> None:
     # the front holds infeasible points only when nothing is feasible
     feasible = nsga.front_F if nsga.violation <= 0 else np.empty((0, 2))
     hv = HV(ref_point=REFERENCE)
-    lines = [f"# Metaheuristics on sop-siting (dual, 35.43 %, delta 0.5)\n\nMade by `{COMMAND}`; seed {SEED}, one run each.\n",
-             f"## Single objective (eq. 21), {SINGLE_EVALS} evaluations; MILP optimum {optimum:.0f}\n",
-             "| algorithm | best eq. 21 | violation (kW) | gap to MILP | time (s) |", "|---|---|---|---|---|"]
+    lines = [
+        f"# Metaheuristics on sop-siting (dual, 35.43 %, delta 0.5)\n\nMade by `{COMMAND}`; seed {SEED}, one run each.\n",
+        f"## Single objective (eq. 21), {SINGLE_EVALS} evaluations; MILP optimum {optimum:.0f}\n",
+        "| algorithm | best eq. 21 | violation (kW) | gap to MILP | time (s) |",
+        "|---|---|---|---|---|",
+    ]
     for name, res in results.items():
         gap = (res.f - optimum) / abs(optimum)
         lines.append(f"| {name} | {res.f:.0f} | {res.violation:.3f} | {gap:.2%} | {res.time_s:.0f} |")
-    lines += [f"\n## Two objectives (eq. 23-24): NSGA-II, {FRONT_EVALS} evaluations (population {FRONT_POP})\n",
-              f"Hypervolume (cost in M/year, -capacity in MW; reference {REFERENCE.tolist()}):\n",
-              f"- exact epsilon-constraint front ({len(exact_front)} points): {hv(scaled(exact_front)):.4f}",
-              f"- NSGA-II non-dominated set ({len(feasible)} points): {hv(scaled(feasible)) if len(feasible) else 0.0:.4f}",
-              f"- NSGA-II time {nsga.time_s:.0f} s\n"]
+    lines += [
+        f"\n## Two objectives (eq. 23-24): NSGA-II, {FRONT_EVALS} evaluations (population {FRONT_POP})\n",
+        f"Hypervolume (cost in M/year, -capacity in MW; reference {REFERENCE.tolist()}):\n",
+        f"- exact epsilon-constraint front ({len(exact_front)} points): {hv(scaled(exact_front)):.4f}",
+        f"- NSGA-II non-dominated set ({len(feasible)} points): {hv(scaled(feasible)) if len(feasible) else 0.0:.4f}",
+        f"- NSGA-II time {nsga.time_s:.0f} s\n",
+    ]
     (OUT / "search.md").write_text("\n".join(lines))
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(-exact_front[:, 1] / 1e3, exact_front[:, 0] / 1e6, "o-", label="epsilon-constraint MILP")

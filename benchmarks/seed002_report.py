@@ -10,6 +10,7 @@ and writes results/seed002/tables.md and results/seed002/voltage_profiles.{png,s
 
     python benchmarks/seed002_report.py
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,9 +38,12 @@ PAPER_TABLE2 = {
 }
 # Paper 002, Table 3 (EO): (loss kW, total renewable power kW) per (case, scenario)
 PAPER_TABLE3 = {
-    (1, 2): (176.87, 329.34), (1, 3): (116.22, 980.28),
-    (2, 2): (178.94, 329.57), (2, 3): (119.00, 977.44),
-    (3, 2): (191.26, 329.86), (3, 3): (123.35, 980.90),
+    (1, 2): (176.87, 329.34),
+    (1, 3): (116.22, 980.28),
+    (2, 2): (178.94, 329.57),
+    (2, 3): (119.00, 977.44),
+    (3, 2): (191.26, 329.86),
+    (3, 3): (123.35, 980.90),
 }
 PAPER_BASE_LOSS_KW = 225.01
 
@@ -68,13 +72,11 @@ def table2(scenario1: pd.DataFrame, baselines: pd.DataFrame | None) -> list[str]
     ]
     for stat in ("best", "worst", "mean"):
         for label, rows in runs.groupby("label", sort=False):
-            values = rows.groupby("case")["best_f"].agg(["min", "max", "mean"]).rename(
-                columns={"min": "best", "max": "worst"})[stat]
+            values = (
+                rows.groupby("case")["best_f"].agg(["min", "max", "mean"]).rename(columns={"min": "best", "max": "worst"})[stat]
+            )
             paper = PAPER_TABLE2.get((label, stat))
-            cells = [
-                f"{values[c]:.3f}" + (f" ({paper[c - 1]:.3f})" if paper else "")
-                for c in (1, 2, 3)
-            ]
+            cells = [f"{values[c]:.3f}" + (f" ({paper[c - 1]:.3f})" if paper else "") for c in (1, 2, 3)]
             lines.append(f"| {stat} | {label} | " + " | ".join(cells) + " |")
     lines += [
         f"| {optimum.status} optimum | {optimum.method.split()[0]} | {optimum.value:.3f} | - | - |",
@@ -129,7 +131,10 @@ def voltage_profiles(scenario1: pd.DataFrame, res_best: dict) -> list[Path]:
             profiles[f"Scenario {scenario} (V_min {problem.vmin_limit} p.u.)"] = problem.voltage_profile(x)
         panels[f"case {case}"] = profiles
     return voltage_profile_plot(
-        panels, RESULTS / "voltage_profiles", buses=net.bus_ids, limits=(0.925, 0.95, 1.0),
+        panels,
+        RESULTS / "voltage_profiles",
+        buses=net.bus_ids,
+        limits=(0.925, 0.95, 1.0),
         title="IEEE 69 voltage profiles with the stations of paper 002",
     )
 

@@ -1,4 +1,5 @@
 """optibench: metaheuristic benchmarks on power distribution networks."""
+
 from .minimize import Result, minimize
 from .network import Network, NetworkDataError, available_networks, load_network
 from .registry import algorithm_names, get_algorithm, get_problem, problem_names

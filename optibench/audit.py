@@ -12,6 +12,7 @@ Floating-point results are compared in units in the last place (ULP):
 BLAS (whose summation order may change with the library build) may state a
 small tolerance.
 """
+
 from __future__ import annotations
 
 import json

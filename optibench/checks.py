@@ -13,6 +13,7 @@ number must be finite. Rules are built with :func:`integer`, :func:`integers`,
 :func:`check_values` applies a dict of them to a dict of values, and
 :func:`check_instance` does so for a problem's instance parameters.
 """
+
 from __future__ import annotations
 
 import math
@@ -97,10 +98,12 @@ class Rule:
             text = "one of " + ", ".join(repr(c) for c in self.choices)
         else:
             text = {"integer": "an integer", "integers": "a list of integers", "real": "a finite number"}[self.kind]
-            limits = [f">= {_num(self.low)}" if self.low is not None else "",
-                      f"> {_num(self.above)}" if self.above is not None else "",
-                      f"<= {_num(self.high)}" if self.high is not None else "",
-                      f"< {_num(self.below)}" if self.below is not None else ""]
+            limits = [
+                f">= {_num(self.low)}" if self.low is not None else "",
+                f"> {_num(self.above)}" if self.above is not None else "",
+                f"<= {_num(self.high)}" if self.high is not None else "",
+                f"< {_num(self.below)}" if self.below is not None else "",
+            ]
             limits = [limit for limit in limits if limit]
             if limits:
                 text += " " + " and ".join(limits)
@@ -132,8 +135,14 @@ def integers(low: int | None = None, high: int | None = None, *, optional: bool 
     return Rule("integers", low=low, high=high, optional=optional)
 
 
-def real(low: float | None = None, high: float | None = None, *, above: float | None = None,
-         below: float | None = None, optional: bool = False) -> Rule:
+def real(
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    above: float | None = None,
+    below: float | None = None,
+    optional: bool = False,
+) -> Rule:
     """A finite number in ``[low, high]``, and ``> above``, ``< below`` where given; ints are accepted."""
     return Rule("real", low=low, high=high, above=above, below=below, optional=optional)
 

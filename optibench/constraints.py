@@ -8,6 +8,7 @@ ones by total violation. Algorithms compare solutions only through
 only rank one population's objective values, :func:`deb_fitness`), so the
 rule lives here alone.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -299,16 +299,20 @@ class Fleet:
 
         ``upper`` truncates the state of charge (``e_c_set`` for charging-only vehicles).
         """
+
         def session(v):
             soc, w = soc_quadrature(v, self.mu, self.sigma, upper)
             return w @ charging_session_kw(v, soc, self.n_d, self.n_d)
+
         return self._mixed(session)
 
     def discharge_kernel(self) -> np.ndarray:
         """Expected discharging power (positive) of one vehicle ``m`` periods after its start, shape (n_d,), kW."""
+
         def session(v):
             soc, w = soc_quadrature(v, self.mu, self.sigma)
             return w @ discharging_session_kw(v, soc, self.e_end, self.n_d, self.n_d)
+
         return self._mixed(session)
 
     def charging_only_kw(self) -> np.ndarray:
@@ -318,8 +322,7 @@ class Fleet:
 
     def flexible_matrices(self) -> tuple[np.ndarray, np.ndarray]:
         """``(A, B)``, each (n_d, n_d) kW: flexible power is ``A @ f - B @ g`` (eq. 12, 14)."""
-        return (self.n_flexible * circulant(self.charge_kernel()),
-                self.n_flexible * circulant(self.discharge_kernel()))
+        return (self.n_flexible * circulant(self.charge_kernel()), self.n_flexible * circulant(self.discharge_kernel()))
 
     def available_share(self) -> float:
         """Expected share of the flexible vehicles plugged in at a period: ``E[min(T_a, n_d)] / n_d`` for ``T_a``
@@ -338,8 +341,19 @@ class Fleet:
         for v in self.vehicles:
             soc, w = soc_quadrature(v, self.mu, self.sigma)
             soc0 = float(w @ soc)
-            out.append(Cohort(v.name, v.count * share, v.rated_kw, v.battery_kwh, soc0, min(soc0, self.e_end),
-                              self.e_end, self.available_share(), 24.0 / self.n_d))
+            out.append(
+                Cohort(
+                    v.name,
+                    v.count * share,
+                    v.rated_kw,
+                    v.battery_kwh,
+                    soc0,
+                    min(soc0, self.e_end),
+                    self.e_end,
+                    self.available_share(),
+                    24.0 / self.n_d,
+                )
+            )
         return tuple(out)
 
     def profile(self, f, g) -> Profile:
@@ -377,8 +391,11 @@ def simulate(fleet: Fleet, f, g, n_vehicles: int, rng, chunk: int = 200_000):
         charging_only = rng.random(n) < fleet.charging_only_share
         today = rng.random(n) < 1.0 / fleet.cycle_days
         charges = rng.random(n) < f.sum()
-        flex_start = np.where(charges, rng.choice(n_d, size=n, p=f / f.sum()) if f.sum() > 0 else 0,
-                              rng.choice(n_d, size=n, p=g / g.sum()) if g.sum() > 0 else 0)
+        flex_start = np.where(
+            charges,
+            rng.choice(n_d, size=n, p=f / f.sum()) if f.sum() > 0 else 0,
+            rng.choice(n_d, size=n, p=g / g.sum()) if g.sum() > 0 else 0,
+        )
         start = np.where(charging_only, rng.choice(n_d, size=n, p=plug_in), flex_start)
         for t, vehicle in enumerate(fleet.vehicles):
             groups = [

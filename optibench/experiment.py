@@ -24,6 +24,7 @@ An experiment is a TOML file::
 Everything is checked on load, including that each problem instance and
 algorithm can be built: an error names the file, the key and the allowed values.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -85,7 +86,10 @@ class Experiment:
     def defines_same_runs(self, other: Experiment) -> bool:
         """True when both give every run the same problem, algorithm, budget and seed (``runs`` may differ)."""
         return (self.problems, self.algorithms, self.max_evals, self.seed) == (
-            other.problems, other.algorithms, other.max_evals, other.seed
+            other.problems,
+            other.algorithms,
+            other.max_evals,
+            other.seed,
         )
 
 

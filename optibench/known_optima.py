@@ -28,6 +28,7 @@ by at most :data:`FEASIBILITY_TOL`; ``bound`` when the solver is optimal but
 that does not hold; ``best-known`` for a solver's
 ``optimal_inaccurate``.
 """
+
 from __future__ import annotations
 
 import json
@@ -116,8 +117,10 @@ def check_storable(problem: str, instance: dict) -> None:
     """ValueError when ``instance`` cannot have a stored optimum: its network is a folder given by path,
     whose data can change under the same name, so an optimum stored for it could later belong to other data."""
     if _network_by_path(instance):
-        raise ValueError(f"{problem}: optima are stored only for shipped networks, not for the folder "
-                         f"{instance['network']!r} (its data can change under the same path); certify prints it without --store")
+        raise ValueError(
+            f"{problem}: optima are stored only for shipped networks, not for the folder "
+            f"{instance['network']!r} (its data can change under the same path); certify prints it without --store"
+        )
 
 
 def stored_entries(path: Path = SHIPPED) -> list[tuple[str, dict, KnownOptimum]]:
@@ -158,8 +161,9 @@ def certify(problem) -> tuple[KnownOptimum, dict]:
     return KnownOptimum(**fields, computed=date.today().isoformat()), {"power_flows": flows, "time_s": seconds}
 
 
-def exact_fields(problem, solver_status: str, value: float, solution, method: str, *, closed: bool,
-                 tolerance: str, bound: float | None = None) -> dict:
+def exact_fields(
+    problem, solver_status: str, value: float, solution, method: str, *, closed: bool, tolerance: str, bound: float | None = None
+) -> dict:
     """:class:`~optibench.problem.KnownOptimum` fields (but ``computed``) of an exact method's solution.
 
     Args:
@@ -183,8 +187,10 @@ def exact_fields(problem, solver_status: str, value: float, solution, method: st
     z = np.clip(np.ravel(np.asarray(solution, dtype=np.float64)), problem.xl, problem.xu)
     ev = problem.evaluate_values(z[None, :])
     f, v = float(ev.F[0, 0]), float(violation(ev.G)[0])
-    text = (f"{tolerance}; the problem's evaluation of the solution is {f:.10g} "
-            f"({abs(f - value):.1e} from the method's value, violation {v:.1e})")
+    text = (
+        f"{tolerance}; the problem's evaluation of the solution is {f:.10g} "
+        f"({abs(f - value):.1e} from the method's value, violation {v:.1e})"
+    )
     fields = dict(solution=z.tolist(), method=method, tolerance=text)
     if solver_status == "optimal" and closed and abs(f - value) <= problem.success_atol and v <= FEASIBILITY_TOL:
         return dict(value=float(value), status="proven", **fields)
@@ -192,8 +198,10 @@ def exact_fields(problem, solver_status: str, value: float, solution, method: st
         lower = float(value if bound is None else bound)
         return dict(value=lower, status="bound", incumbent=f if v <= 0 else None, **fields)
     if v > 0:
-        raise RuntimeError(f"{problem.name} {problem.instance}: {method} returned optimal_inaccurate and an "
-                           f"infeasible solution (violation {v:.1e}); re-solve with tighter tolerances")
+        raise RuntimeError(
+            f"{problem.name} {problem.instance}: {method} returned optimal_inaccurate and an "
+            f"infeasible solution (violation {v:.1e}); re-solve with tighter tolerances"
+        )
     return dict(value=f, status="best-known", **{**fields, "method": f"{method}, solver status optimal_inaccurate"})
 
 
@@ -210,7 +218,8 @@ def cone_fields(problem, solution, values, *, closed: bool, gap_tol: float, note
     """
     if not solution.solved:
         raise ValueError(f"{problem.name} {problem.instance}: the cone program returned {solution.status}")
-    tolerance = (f"Clarabel {solution.status}; relaxation gap {solution.recheck.relaxation_gap:.1e} p.u.^2 "
-                 f"(exact below {gap_tol:g})" + (f"; {note}" if note else ""))
+    tolerance = (
+        f"Clarabel {solution.status}; relaxation gap {solution.recheck.relaxation_gap:.1e} p.u.^2 "
+        f"(exact below {gap_tol:g})" + (f"; {note}" if note else "")
+    )
     return exact_fields(problem, solution.status, solution.objective, values(), CONE_METHOD, closed=closed, tolerance=tolerance)
-

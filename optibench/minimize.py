@@ -10,6 +10,7 @@ such points are counted in :attr:`Result.n_nonfinite`. A population that is
 not a non-empty finite (pop, n_var) array is a :class:`PopulationError`
 naming the optimizer.
 """
+
 from __future__ import annotations
 
 import time

@@ -23,6 +23,7 @@ array of :class:`Network` is indexed by bus position in the data file
 ("network bus order"); ``order`` lists those positions in a topological
 order (every bus after its parent), which is all the power-flow sweep needs.
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,9 +41,14 @@ NETWORKS_DIR = Path(__file__).parent / "data" / "networks"
 MAX_BUS = 999_999
 """Largest bus number accepted: bus numbers index lookup tables, so they must stay small."""
 META_RULES = {
-    "name": text(), "description": text(empty=True), "source": text(empty=True), "converted_from": text(empty=True),
-    "base_kv": real(above=0), "base_mva": real(above=0),
-    "slack_bus": integer(1, MAX_BUS, optional=True), "slack_voltage_pu": real(0.8, 1.2),
+    "name": text(),
+    "description": text(empty=True),
+    "source": text(empty=True),
+    "converted_from": text(empty=True),
+    "base_kv": real(above=0),
+    "base_mva": real(above=0),
+    "slack_bus": integer(1, MAX_BUS, optional=True),
+    "slack_voltage_pu": real(0.8, 1.2),
 }
 """Allowed values of the ``network.json`` keys (and of the same arguments of :meth:`Network.from_arrays`)."""
 
@@ -173,11 +179,7 @@ class Network:
         to_bus = np.asarray(to_bus, dtype=np.int64)
         r_ohm = np.asarray(r_ohm, dtype=np.float64)
         x_ohm = np.asarray(x_ohm, dtype=np.float64)
-        in_service = (
-            np.ones(len(from_bus), dtype=bool)
-            if in_service is None
-            else np.asarray(in_service).astype(bool)
-        )
+        in_service = np.ones(len(from_bus), dtype=bool) if in_service is None else np.asarray(in_service).astype(bool)
         _check_meta(where, dict(base_kv=base_kv, base_mva=base_mva, slack_bus=slack_bus, slack_voltage_pu=slack_voltage_pu))
 
         if len(bus_ids) == 0:
@@ -244,8 +246,7 @@ class Network:
         if not seen.all():
             islanded = bus_ids[~seen][:10].tolist()
             raise NetworkDataError(
-                f"{where}: buses {islanded} are not connected to slack bus {slack_bus} "
-                f"({int((~seen).sum())} islanded bus(es))"
+                f"{where}: buses {islanded} are not connected to slack bus {slack_bus} ({int((~seen).sum())} islanded bus(es))"
             )
 
         r_bus = np.zeros(n)
@@ -286,6 +287,7 @@ def _check_meta(owner: str, values: dict) -> dict:
 
 def _loop_branches(i: int, j: int, closing: int, parent: np.ndarray, feeder: np.ndarray) -> list[int]:
     """Branch rows of the loop closed by branch ``closing`` between tree buses ``i`` and ``j``."""
+
     def ancestors(b):
         path = [b]
         while parent[path[-1]] >= 0:

@@ -5,6 +5,7 @@ clock: :func:`optibench.minimize` asks it for a population, evaluates the
 population (truncating the last one to the budget) and tells it the result.
 All randomness comes from the ``numpy.random.Generator`` given to ``setup``.
 """
+
 from __future__ import annotations
 
 import functools

@@ -12,6 +12,7 @@ are byte-stable: the same data give the same bytes (no date or software
 version in the metadata, fixed SVG ids), and a file whose bytes would not
 change is not rewritten, so re-plotting a committed folder leaves it clean.
 """
+
 from __future__ import annotations
 
 import io
@@ -81,8 +82,18 @@ def final_values_plot(results: pd.DataFrame, stem: str | Path) -> list[Path]:
     for ax, case, sub in panels:
         feasible = sub[sub["violation"] <= 0]
         order = list(sub["label"].unique())
-        sns.boxplot(data=feasible, x="label", y="best_f", hue="label", order=order, palette=palette, ax=ax,
-                    legend=False, showfliers=False, boxprops={"alpha": 0.4})
+        sns.boxplot(
+            data=feasible,
+            x="label",
+            y="best_f",
+            hue="label",
+            order=order,
+            palette=palette,
+            ax=ax,
+            legend=False,
+            showfliers=False,
+            boxprops={"alpha": 0.4},
+        )
         rng = np.random.default_rng(0)
         for position, label in enumerate(order):
             values = feasible.loc[feasible["label"] == label, "best_f"].to_numpy()
@@ -160,9 +171,9 @@ def _figure(results: pd.DataFrame):
     cols = min(len(cases), 3)
     rows = math.ceil(len(cases) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 4 * rows), squeeze=False)
-    for ax in axes.flat[len(cases):]:
+    for ax in axes.flat[len(cases) :]:
         ax.remove()
-    for ax in axes.flat[:len(cases)]:
+    for ax in axes.flat[: len(cases)]:
         ax.ticklabel_format(useOffset=False)
     labels = list(results["label"].unique())
     palette = dict(zip(labels, sns.color_palette("colorblind", len(labels))))
@@ -204,8 +215,10 @@ def _save(fig, stem: str | Path) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
     paths = []
-    for suffix, options in ((".png", {"dpi": 150, "metadata": {"Software": None}}),
-                            (".svg", {"metadata": {"Date": None, "Creator": None}})):
+    for suffix, options in (
+        (".png", {"dpi": 150, "metadata": {"Software": None}}),
+        (".svg", {"metadata": {"Date": None, "Creator": None}}),
+    ):
         buffer = io.BytesIO()
         with plt.rc_context({"svg.hashsalt": SVG_HASHSALT}):
             fig.savefig(buffer, format=suffix[1:], **options)

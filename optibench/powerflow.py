@@ -18,6 +18,7 @@ earlier, finite impedances) once per :class:`~optibench.network.Network`
 object. A :class:`Network` built by ``from_arrays`` always passes; one put
 together by hand may not, and gets a ValueError instead of a crash.
 """
+
 from __future__ import annotations
 
 import weakref
@@ -203,9 +204,25 @@ def solve_batch(
         parallel = batch * n >= PARALLEL_MIN_WORK
     kernel = sweep_batch if parallel else sweep_batch_serial
     kernel(
-        network.order, network.parent, network.r_pu, network.x_pu,
-        p / s_base, q / s_base, start, network.slack_voltage_pu, float(tol), int(max_iter),
-        store_voltages, v, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged,
+        network.order,
+        network.parent,
+        network.r_pu,
+        network.x_pu,
+        p / s_base,
+        q / s_base,
+        start,
+        network.slack_voltage_pu,
+        float(tol),
+        int(max_iter),
+        store_voltages,
+        v,
+        loss_p,
+        loss_q,
+        vmin,
+        vmin_index,
+        vmax,
+        iterations,
+        converged,
         lanes_for(batch),
     )
     return PowerFlowResult(

@@ -10,6 +10,7 @@ a positive value is the amount of violation. They are returned, not folded
 into the objective; :mod:`optibench.constraints` turns them into a single
 violation and compares solutions (feasibility first).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

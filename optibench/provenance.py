@@ -3,6 +3,7 @@
 :func:`provenance` is recorded once per ``optibench run`` invocation in the
 folder's ``meta.json``.
 """
+
 from __future__ import annotations
 
 import os
@@ -85,4 +86,3 @@ def _version(distribution: str) -> str | None:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return None
-

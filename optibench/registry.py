@@ -26,6 +26,7 @@ raises :class:`NameCollision` naming both sources (rename the entry point in
 the plug-in's ``pyproject.toml``). The same entry point found twice (one
 distribution seen on two paths) is one declaration.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -77,9 +78,11 @@ def _refuse_collisions(kind: str, names) -> None:
     """NameCollision for the first of ``names`` declared by more than one source."""
     for name in names:
         if name in _COLLISIONS[kind]:
-            raise NameCollision(f"{kind[:-1]} name {name!r} is declared more than once: "
-                                f"{'; '.join(_COLLISIONS[kind][name])}. Each name has one declaration: "
-                                f"rename the plugin's entry point")
+            raise NameCollision(
+                f"{kind[:-1]} name {name!r} is declared more than once: "
+                f"{'; '.join(_COLLISIONS[kind][name])}. Each name has one declaration: "
+                f"rename the plugin's entry point"
+            )
 
 
 def _resolve(kind: str, name: str):
@@ -92,8 +95,11 @@ def _resolve(kind: str, name: str):
         try:
             obj = target.load()
         except Exception as exc:  # a broken plug-in must not take the built-ins down with it
-            warnings.warn(f"optibench: plugin {name!r} ({target.value}, group optibench.{kind}) "
-                          f"could not be loaded and is left out: {type(exc).__name__}: {exc}", stacklevel=3)
+            warnings.warn(
+                f"optibench: plugin {name!r} ({target.value}, group optibench.{kind}) "
+                f"could not be loaded and is left out: {type(exc).__name__}: {exc}",
+                stacklevel=3,
+            )
             _PENDING[kind].pop(name)
             return None
     _REGISTRY[kind][name] = obj

@@ -26,6 +26,7 @@ bound need not be attainable.
 * :func:`friedman`: Friedman test over instances (on medians) with mean ranks.
 * :func:`report_text`: all of it as Markdown, CSV or LaTeX (booktabs).
 """
+
 from __future__ import annotations
 
 import json
@@ -72,6 +73,7 @@ def upgrade_columns(results: pd.DataFrame) -> pd.DataFrame:
 
     Raises ValueError naming the column when ``status`` or ``optimum_status`` holds an unknown value.
     """
+
     def column(name, fill=None):
         """Column ``name`` with its nulls (or all of it, when missing) replaced by ``fill``."""
         given = results[name] if name in results else pd.Series(None, index=results.index, dtype=object)
@@ -88,8 +90,9 @@ def upgrade_columns(results: pd.DataFrame) -> pd.DataFrame:
     for name, allowed in (("status", RUN_STATUSES), ("optimum_status", tuple(REFERENCE_NOUNS))):
         unknown = sorted(set(df[name].dropna()) - set(allowed))
         if unknown:
-            raise ValueError(f"results column {name!r}: unknown value(s) {', '.join(map(repr, unknown))}; "
-                             f"expected {', '.join(allowed)}")
+            raise ValueError(
+                f"results column {name!r}: unknown value(s) {', '.join(map(repr, unknown))}; expected {', '.join(allowed)}"
+            )
     return df
 
 
@@ -298,8 +301,10 @@ class FriedmanResult:
                 f"(here {self.n_algorithms} algorithm(s), {self.n_cases} instance(s))."
             )
         else:
-            text = (f"Friedman chi-square = {_number(self.statistic)}, p = {_number(self.pvalue, 3)} "
-                    f"({self.n_algorithms} algorithms, {self.n_cases} instances).")
+            text = (
+                f"Friedman chi-square = {_number(self.statistic)}, p = {_number(self.pvalue, 3)} "
+                f"({self.n_algorithms} algorithms, {self.n_cases} instances)."
+            )
         if self.left_out:
             text += f" Left out (a configuration has no complete run there): {', '.join(self.left_out)}."
         return text
@@ -433,8 +438,15 @@ def _number(value, digits: int = 6) -> str:
 
 
 def _latex_escape(text: str) -> str:
-    replacements = (("\\", "\\textbackslash{}"), ("&", "\\&"), ("%", "\\%"), ("_", "\\_"), ("#", "\\#"), ("$", "\\$"),
-                    ("–", "--"))
+    replacements = (
+        ("\\", "\\textbackslash{}"),
+        ("&", "\\&"),
+        ("%", "\\%"),
+        ("_", "\\_"),
+        ("#", "\\#"),
+        ("$", "\\$"),
+        ("–", "--"),
+    )
     for char, escaped in replacements:
         text = text.replace(char, escaped)
     return text

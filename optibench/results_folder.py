@@ -12,6 +12,7 @@
   on exit. A lock left by a process of this host that is no longer running
   is taken over with a message; any other lock refuses a second writer.
 """
+
 from __future__ import annotations
 
 import json
@@ -153,8 +154,11 @@ class FolderLock:
             except FileExistsError:
                 pass
         else:
-            left_by = ("an unreadable lock" if holder is None
-                       else f"the lock of process {holder.get('pid')} on {holder.get('host')}, which is no longer running")
+            left_by = (
+                "an unreadable lock"
+                if holder is None
+                else f"the lock of process {holder.get('pid')} on {holder.get('host')}, which is no longer running"
+            )
             self.notify(f"optibench: taking over {left_by} ({self.path})")
         aside.unlink(missing_ok=True)
 
@@ -182,7 +186,12 @@ def _alive(pid) -> bool:
 
 
 def _in_use(path: Path, holder: dict | None) -> str:
-    who = ("another process" if holder is None
-           else f"optibench process {holder.get('pid')} on {holder.get('host')} since {holder.get('since')}")
-    return (f"{path.parent} is in use by {who} (lock file {path}); wait until it finishes, "
-            "or delete the lock file if that process is gone")
+    who = (
+        "another process"
+        if holder is None
+        else f"optibench process {holder.get('pid')} on {holder.get('host')} since {holder.get('since')}"
+    )
+    return (
+        f"{path.parent} is in use by {who} (lock file {path}); wait until it finishes, "
+        "or delete the lock file if that process is gone"
+    )

@@ -32,6 +32,7 @@ Finished runs come back to the calling process, which hands each to
 ``on_row`` at once (the CLI stores it), so an interrupted batch loses only
 the runs in flight.
 """
+
 from __future__ import annotations
 
 import copy

@@ -16,6 +16,7 @@ one batch; each refinement step then solves ``points`` factors spread evenly
 inside the bracket as one ``solve_batch`` call and keeps the last converged
 one and the first diverged one, until the bracket is narrower than ``tol``.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -59,8 +60,16 @@ class StabilityReserve:
         return asdict(self)
 
 
-def stability_reserve(network: Network, p_kw=None, q_kvar=None, *, tol: float = 1e-4, points: int = 16,
-                      doublings: int = 12, max_iter: int = STABILITY_MAX_ITER) -> StabilityReserve:
+def stability_reserve(
+    network: Network,
+    p_kw=None,
+    q_kvar=None,
+    *,
+    tol: float = 1e-4,
+    points: int = 16,
+    doublings: int = 12,
+    max_iter: int = STABILITY_MAX_ITER,
+) -> StabilityReserve:
     """Maximum loadability and the reserves K_P, K_U of a loading.
 
     Args:
@@ -100,9 +109,16 @@ def stability_reserve(network: Network, p_kw=None, q_kvar=None, *, tol: float = 
     u0_w, ucr = float(u0[weakest]), float(best[weakest])
     p0 = float(p[np.arange(network.n_bus) != network.slack].sum())
     return StabilityReserve(
-        lambda_max=float(lo), bracket=(float(lo), float(hi)), p0_kw=p0, pmax_kw=float(lo) * p0,
-        k_p=float(lo) - 1.0, u0_pu=u0_w, ucr_pu=ucr, weakest_bus=int(network.bus_ids[weakest]),
-        k_u=(u0_w - ucr) / u0_w, flows=flows,
+        lambda_max=float(lo),
+        bracket=(float(lo), float(hi)),
+        p0_kw=p0,
+        pmax_kw=float(lo) * p0,
+        k_p=float(lo) - 1.0,
+        u0_pu=u0_w,
+        ucr_pu=ucr,
+        weakest_bus=int(network.bus_ids[weakest]),
+        k_u=(u0_w - ucr) / u0_w,
+        flows=flows,
     )
 
 

@@ -17,6 +17,7 @@ latest written (a run file wins over ``results.parquet``, so a failed run
 that is run again is replaced). Files written before a column existed are
 read with the column filled in (see :func:`_upgrade`).
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -23,6 +23,7 @@ that has not met ``tol`` after ``max_iter`` sweeps, or whose voltages are not
 finite, is reported as not converged and its voltages, losses and voltage
 extremes are NaN.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -42,8 +43,26 @@ def lanes_for(batch: int) -> int:
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def sweep_batch(
-    order, parent, r, x, p, q, v_start, v_slack, tol, max_iter, store_v,
-    v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged, lanes,
+    order,
+    parent,
+    r,
+    x,
+    p,
+    q,
+    v_start,
+    v_slack,
+    tol,
+    max_iter,
+    store_v,
+    v_out,
+    loss_p,
+    loss_q,
+    vmin,
+    vmin_index,
+    vmax,
+    iterations,
+    converged,
+    lanes,
 ):
     """Solve every row of ``p``/``q`` and write the results into the output arrays.
 
@@ -65,29 +84,104 @@ def sweep_batch(
     n_blocks = (p.shape[0] + lanes - 1) // lanes
     for blk in prange(n_blocks):
         _sweep_block(
-            blk, order, parent, r, x, p, q, v_start, v_slack, tol, max_iter, store_v,
-            v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged, lanes,
+            blk,
+            order,
+            parent,
+            r,
+            x,
+            p,
+            q,
+            v_start,
+            v_slack,
+            tol,
+            max_iter,
+            store_v,
+            v_out,
+            loss_p,
+            loss_q,
+            vmin,
+            vmin_index,
+            vmax,
+            iterations,
+            converged,
+            lanes,
         )
 
 
 @njit(cache=True, error_model="numpy")
 def sweep_batch_serial(
-    order, parent, r, x, p, q, v_start, v_slack, tol, max_iter, store_v,
-    v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged, lanes,
+    order,
+    parent,
+    r,
+    x,
+    p,
+    q,
+    v_start,
+    v_slack,
+    tol,
+    max_iter,
+    store_v,
+    v_out,
+    loss_p,
+    loss_q,
+    vmin,
+    vmin_index,
+    vmax,
+    iterations,
+    converged,
+    lanes,
 ):
     """:func:`sweep_batch` on the calling thread only (small batches, or inside worker processes)."""
     n_blocks = (p.shape[0] + lanes - 1) // lanes
     for blk in range(n_blocks):
         _sweep_block(
-            blk, order, parent, r, x, p, q, v_start, v_slack, tol, max_iter, store_v,
-            v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged, lanes,
+            blk,
+            order,
+            parent,
+            r,
+            x,
+            p,
+            q,
+            v_start,
+            v_slack,
+            tol,
+            max_iter,
+            store_v,
+            v_out,
+            loss_p,
+            loss_q,
+            vmin,
+            vmin_index,
+            vmax,
+            iterations,
+            converged,
+            lanes,
         )
 
 
 @njit(cache=True, error_model="numpy")
 def _sweep_block(
-    blk, order, parent, r, x, p, q, v_start, v_slack, tol, max_iter, store_v,
-    v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged, lanes,
+    blk,
+    order,
+    parent,
+    r,
+    x,
+    p,
+    q,
+    v_start,
+    v_slack,
+    tol,
+    max_iter,
+    store_v,
+    v_out,
+    loss_p,
+    loss_q,
+    vmin,
+    vmin_index,
+    vmax,
+    iterations,
+    converged,
+    lanes,
 ):
     """Sweep rows ``blk * lanes`` to ``blk * lanes + lanes - 1`` (those that exist) together."""
     batch, n = p.shape

@@ -8,6 +8,7 @@ scaled so that the linearised (DistFlow) voltage drop at the far end of the
 deepest path is ``target_drop_pu``; the AC power flow then has a minimum
 voltage near ``1 - target_drop_pu``, whatever the size.
 """
+
 from __future__ import annotations
 
 import numpy as np

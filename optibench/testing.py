@@ -26,6 +26,7 @@ strict xfails, so one that starts passing is reported.
 
 pytest is needed by this module only, not by optibench.
 """
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -187,8 +188,9 @@ def zdt1_median_igd(optimizer) -> float:
     """Median over :data:`SEEDS` of the IGD of the front found on 30-dimensional ZDT1 in :data:`BUDGET` evaluations."""
     problem = get_problem("zdt1", dim=30)
     reference = problem.pareto_front(200)
-    return _cached("zdt1", optimizer, lambda: float(np.median(
-        [igd(run(optimizer, problem, BUDGET, s).front_F, reference) for s in SEEDS])))
+    return _cached(
+        "zdt1", optimizer, lambda: float(np.median([igd(run(optimizer, problem, BUDGET, s).front_F, reference) for s in SEEDS]))
+    )
 
 
 def g06_median_gap(optimizer) -> float:
@@ -256,8 +258,9 @@ def parametrize_with_checks(optimizers):
         expected = dict(getattr(optimizer, "expected_failures", {}))
         unknown = sorted(set(expected) - names)
         if unknown:
-            raise ValueError(f"{label}: expected_failures names unknown check(s) {', '.join(unknown)}; "
-                             f"the checks: {', '.join(sorted(names))}")
+            raise ValueError(
+                f"{label}: expected_failures names unknown check(s) {', '.join(unknown)}; the checks: {', '.join(sorted(names))}"
+            )
         for check in CHECKS:
             marks = [pytest.mark.xfail(strict=True, reason=expected[check.__name__])] if check.__name__ in expected else []
             params.append(pytest.param(optimizer, check, id=f"{label}-{check.__name__}", marks=marks))

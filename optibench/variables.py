@@ -26,6 +26,7 @@ optimizer that asked for it; :meth:`encode` refuses a NaN as no valid
 choice), so this check is the last guard for any other caller of
 ``Problem.evaluate``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@
 problems is asked for and sets the class's ``name`` then (see
 :mod:`optibench.registry`). A new family adds its names here.
 """
+
 BUILTIN = {
     "sphere": "optibench.problems.sanity:Sphere",
     "rastrigin": "optibench.problems.sanity:Rastrigin",

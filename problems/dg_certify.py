@@ -34,6 +34,7 @@ again with the limits tightened by :data:`VOLTAGE_MARGINS_PU` until the AC
 re-check is feasible, which gives the incumbent (the bound still comes from
 the untightened model).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -85,8 +86,9 @@ class SitedUnits(Device):
         return [self.size <= self.max_kw / self.s_base]
 
     def injections(self):
-        return [(i, cp.reshape(self.placement[row, :] @ self.size, (1,), order="C"), np.zeros(1))
-                for row, i in enumerate(self.index)]
+        return [
+            (i, cp.reshape(self.placement[row, :] @ self.size, (1,), order="C"), np.zeros(1)) for row, i in enumerate(self.index)
+        ]
 
     def report(self):
         return {"p_kw": self._kw(self.size)}
@@ -103,7 +105,8 @@ class SetSolver:
     def __init__(self, problem, margin_pu: float = 0.0):
         vmin, vmax = problem.vmin_limit, problem.vmax_limit
         self.model = BranchFlowModel(
-            problem.network, relaxation="socp",
+            problem.network,
+            relaxation="socp",
             v_min_pu=None if vmin is None else vmin + margin_pu,
             v_max_pu=None if vmax is None else vmax - margin_pu,
         )
@@ -172,27 +175,48 @@ def certify(problem, tol_kw: float = TOLERANCE_KW, sets=None) -> tuple[dict, int
     solution, value = _rounded(problem, sets[best], sizes[best])
     undecided = int((~np.isin(status, DECISIVE)).sum())
     n_infeasible = int((status == "infeasible").sum())
-    method = (f"SOCP relaxation of the branch-flow model (Clarabel) for each of the {len(sets):,} sets of "
-              f"{problem.units} bus{'es' if problem.units > 1 else ''}"
-              f"{'' if whole else ' given'}, its sizes re-checked by the AC power flow")
-    solved = (f"solver status optimal for {int((status == 'optimal').sum()):,} sets "
-              f"({retried} after re-solving with other settings), infeasible for {n_infeasible}")
+    method = (
+        f"SOCP relaxation of the branch-flow model (Clarabel) for each of the {len(sets):,} sets of "
+        f"{problem.units} bus{'es' if problem.units > 1 else ''}"
+        f"{'' if whole else ' given'}, its sizes re-checked by the AC power flow"
+    )
+    solved = (
+        f"solver status optimal for {int((status == 'optimal').sum()):,} sets "
+        f"({retried} after re-solving with other settings), infeasible for {n_infeasible}"
+    )
     if undecided or not whole:
-        reason = (f"{undecided} sets without a decisive solver status ({sorted(set(status) - set(DECISIVE))})"
-                  if undecided else "only the given sets were searched")
-        return dict(value=value, status="best-known", method=method + "; best AC loss found",
-                    solution=solution, tolerance=f"none: {reason}; {solved}"), flows
+        reason = (
+            f"{undecided} sets without a decisive solver status ({sorted(set(status) - set(DECISIVE))})"
+            if undecided
+            else "only the given sets were searched"
+        )
+        return dict(
+            value=value,
+            status="best-known",
+            method=method + "; best AC loss found",
+            solution=solution,
+            tolerance=f"none: {reason}; {solved}",
+        ), flows
     lowest = float(bound.min())
     gap = value - lowest
     base = solver.model.s_base_kva
-    figures = (f"incumbent's AC loss {value:.6f} kW - lowest cone bound {lowest:.6f} kW = {gap:.1e} kW; {solved}; "
-               f"Clarabel gap and feasibility tolerances 1e-8 (a residual of 1e-8 p.u. is {base * 1e-8:.0e} kW "
-               f"on the {base / 1000:g} MVA base)")
+    figures = (
+        f"incumbent's AC loss {value:.6f} kW - lowest cone bound {lowest:.6f} kW = {gap:.1e} kW; {solved}; "
+        f"Clarabel gap and feasibility tolerances 1e-8 (a residual of 1e-8 p.u. is {base * 1e-8:.0e} kW "
+        f"on the {base / 1000:g} MVA base)"
+    )
     if gap <= tol_kw:
-        return dict(value=value, status="proven", method=method, solution=solution,
-                    tolerance=f"within {tol_kw:g} kW: {figures}"), flows
-    return dict(value=lowest, status="bound", method=method, solution=solution, incumbent=value,
-                tolerance=f"gap wider than {tol_kw:g} kW: {figures}"), flows
+        return dict(
+            value=value, status="proven", method=method, solution=solution, tolerance=f"within {tol_kw:g} kW: {figures}"
+        ), flows
+    return dict(
+        value=lowest,
+        status="bound",
+        method=method,
+        solution=solution,
+        incumbent=value,
+        tolerance=f"gap wider than {tol_kw:g} kW: {figures}",
+    ), flows
 
 
 def _close_on_limits(problem, sets, bound, sizes, ac, tol_kw: float) -> int:
@@ -240,5 +264,7 @@ def _rounded(problem, buses, sizes) -> tuple[str, float]:
         ev = problem.evaluate_values(problem.parse_solution(text)[None, :])
         if np.all(ev.G <= 0):
             return text, float(ev.F[0, 0])
-    raise ValueError(f"{problem.name} {problem.instance}: the best sizes {sizes.tolist()} at buses "
-                     f"{buses.tolist()} are infeasible once written out")
+    raise ValueError(
+        f"{problem.name} {problem.instance}: the best sizes {sizes.tolist()} at buses "
+        f"{buses.tolist()} are infeasible once written out"
+    )

@@ -34,6 +34,7 @@ Exact optimum
     Gauss-Newton: linearise ``P_S`` at the last point, solve the QP over the feasible set,
     repeat until the gap is below :data:`GAP_TOL` of the objective.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -66,15 +67,19 @@ class EvResNetwork(EvScheduling):
     """MW^2, as ``ev-res-support``'s: 0.5 kW more in one half-hour of a demand up to 1 MW."""
 
     def __init__(self, network: str = "ieee33", bus: int = 7, vehicles: int = 300, fleet: str = "session"):
-        values = check_instance(self, {"network": text(), "bus": integer(1), "vehicles": integer(1),
-                                       "fleet": choice(*FLEET_MODELS)},
-                                network=network, bus=bus, vehicles=vehicles, fleet=fleet)
+        values = check_instance(
+            self,
+            {"network": text(), "bus": integer(1), "vehicles": integer(1), "fleet": choice(*FLEET_MODELS)},
+            network=network,
+            bus=bus,
+            vehicles=vehicles,
+            fleet=fleet,
+        )
         net = load_network(values["network"])
         self.bus_index = net.index_of(values["bus"])
         if self.bus_index == net.slack:
             raise ValueError(f"bus {bus} is the slack bus of {network!r}")
-        model = Fleet(vehicles=(VehicleType("BEV", float(values["vehicles"]), BEV.t1_h, BEV.t2_h),),
-                      charging_only_share=0.0)
+        model = Fleet(vehicles=(VehicleType("BEV", float(values["vehicles"]), BEV.t1_h, BEV.t2_h),), charging_only_share=0.0)
         day = read_profile("paper003_microgrid_day.csv")
         self.load_kw = day["load_kw"].to_numpy(dtype=np.float64)
         self.res_kw = (day["wind_kw"] + day["pv_kw"]).to_numpy(dtype=np.float64)

@@ -49,6 +49,7 @@ polytope for the flexible model).
     with ``loss = 0.07``). ``P_S`` in MW; objective eq. (16)'s ``sum P_S^2``
     (MW^2).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -114,8 +115,11 @@ class EvScheduling(Problem):
             variables = [Real(f"p_{c.name}_{l + 1:02d}", -1.0, 1.0) for c in self.cohorts for l in range(n_d)]
             self.matrix = np.hstack([c.max_kw * np.eye(n_d) for c in self.cohorts]) / self.unit_kw
             self.n_con = 3 * len(self.cohorts)
-            self.constraint_names = tuple(f"{c.name} mean state of charge {what} (share of E_B)" for c in self.cohorts
-                                          for what in ("above full", "below min(E_0, E_end)", "below E_end at day end"))
+            self.constraint_names = tuple(
+                f"{c.name} mean state of charge {what} (share of E_B)"
+                for c in self.cohorts
+                for what in ("above full", "below min(E_0, E_end)", "below E_end at day end")
+            )
         super().__init__(VariableSpace(variables), **instance)
         self.fleet = fleet
         self.offset = (np.asarray(base_kw, dtype=np.float64) + fleet.charging_only_kw()) / self.unit_kw
@@ -141,16 +145,20 @@ class EvScheduling(Problem):
     def cohort_soc(self, W: np.ndarray) -> list[np.ndarray]:
         """Flexible model: each cohort's mean state of charge at the end of every period, (pop, n_d) per cohort."""
         n_d = self.fleet.n_d
-        return [c.soc(c.max_kw * W[:, k * n_d:(k + 1) * n_d]) for k, c in enumerate(self.cohorts)]
+        return [c.soc(c.max_kw * W[:, k * n_d : (k + 1) * n_d]) for k, c in enumerate(self.cohorts)]
 
     def _evaluate(self, Z):
         ps = self.net_demand(Z)
         extras = {"peak_valley": ps.max(axis=1) - ps.min(axis=1)}
         G = np.zeros((len(Z), 0))
         if self.cohorts:
-            G = np.column_stack([g for c, soc in zip(self.cohorts, self.cohort_soc(Z))
-                                 for g in ((soc - 1.0).max(axis=1), (c.soc_floor - soc).max(axis=1),
-                                           c.soc_end - soc[:, -1])])
+            G = np.column_stack(
+                [
+                    g
+                    for c, soc in zip(self.cohorts, self.cohort_soc(Z))
+                    for g in ((soc - 1.0).max(axis=1), (c.soc_floor - soc).max(axis=1), c.soc_end - soc[:, -1])
+                ]
+            )
         return Evaluation(F=((ps @ self.weight.T) ** 2).sum(axis=1)[:, None], G=G, extras=extras)
 
     def soc_constraints(self, margin: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -160,7 +168,7 @@ class EvScheduling(Problem):
         cumulative = np.tril(np.ones((n_d, n_d)))
         for k, c in enumerate(self.cohorts):
             block = np.zeros((n_d, self.n_var))
-            block[:, k * n_d:(k + 1) * n_d] = cumulative * c.max_kw * c.step_h / (c.vehicles * c.battery_kwh)
+            block[:, k * n_d : (k + 1) * n_d] = cumulative * c.max_kw * c.step_h / (c.vehicles * c.battery_kwh)
             rows += [block, -block, -block[-1:]]
             rhs += [np.full(n_d, 1.0 - c.soc0), np.full(n_d, c.soc0 - c.soc_floor), [c.soc0 - c.soc_end]]
         return np.vstack(rows), np.concatenate(rhs) - margin
@@ -202,8 +210,13 @@ class EvScheduling(Problem):
         if ev.G.size and ev.G.max() > 0:
             raise ValueError(f"{self.name} {self.instance}: the QP's point violates a constraint by {ev.G.max():.1e}")
         tolerance = f"Frank-Wolfe gap {frank_wolfe_gap(self, z):.1e} (objective units), an upper bound on value - optimum"
-        return dict(value=float(ev.F[0, 0]), status="proven", solution=",".join(f"{v:.12g}" for v in z),
-                    method=f"{method} (cvxpy + Clarabel)", tolerance=tolerance)
+        return dict(
+            value=float(ev.F[0, 0]),
+            status="proven",
+            solution=",".join(f"{v:.12g}" for v in z),
+            method=f"{method} (cvxpy + Clarabel)",
+            tolerance=tolerance,
+        )
 
     def gradient(self, z: np.ndarray) -> np.ndarray:
         """Gradient of the objective at a feasible point ``z`` (n_var,)."""
@@ -216,8 +229,14 @@ class EvScheduling(Problem):
         from scipy.optimize import linprog
 
         A, b = self.soc_constraints()
-        lp = linprog(c, A_ub=A, b_ub=b, bounds=(-1.0, 1.0), method="highs",
-                     options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
+        lp = linprog(
+            c,
+            A_ub=A,
+            b_ub=b,
+            bounds=(-1.0, 1.0),
+            method="highs",
+            options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
+        )
         if lp.status != 0:
             raise ValueError(f"{self.name} {self.instance}: the Frank-Wolfe LP failed: {lp.message}")
         return float(lp.fun)
@@ -270,8 +289,9 @@ class EvLoadLevelling(EvScheduling):
     """GW^2: a half-hour 5 GW from the day's mean moved 0.5 MW further from it adds 1e-4 GW^2 (2 x 5 x 5e-4 / 48)."""
 
     def __init__(self, scenario: int = 1, fleet: str = "flexible"):
-        values = check_instance(self, {"scenario": choice(*TABLE3_CHARGING_ONLY), "fleet": choice(*FLEET_MODELS)},
-                                scenario=scenario, fleet=fleet)
+        values = check_instance(
+            self, {"scenario": choice(*TABLE3_CHARGING_ONLY), "fleet": choice(*FLEET_MODELS)}, scenario=scenario, fleet=fleet
+        )
         model = Fleet(vehicles=(BEV, PHEV), charging_only_share=TABLE3_CHARGING_ONLY[values["scenario"]])
         demand_kw = read_profile("paper003_uk_summer_day.csv")["demand_mw"].to_numpy() * 1e3
         super().__init__(model, demand_kw, 1e6, values, model=values["fleet"])
@@ -291,10 +311,14 @@ class EvResSupport(EvScheduling):
     """MW^2: with net demand up to 1 MW, 1e-3 MW^2 is 0.5 kW more in one half-hour (a 7 kW charger for 4 minutes)."""
 
     def __init__(self, loss: float = 0.0, vehicles: int = 300, fleet: str = "session"):
-        values = check_instance(self, {"loss": real(0, below=1), "vehicles": integer(1), "fleet": choice(*FLEET_MODELS)},
-                                loss=loss, vehicles=vehicles, fleet=fleet)
-        model = Fleet(vehicles=(VehicleType("BEV", float(values["vehicles"]), BEV.t1_h, BEV.t2_h),),
-                      charging_only_share=0.0)
+        values = check_instance(
+            self,
+            {"loss": real(0, below=1), "vehicles": integer(1), "fleet": choice(*FLEET_MODELS)},
+            loss=loss,
+            vehicles=vehicles,
+            fleet=fleet,
+        )
+        model = Fleet(vehicles=(VehicleType("BEV", float(values["vehicles"]), BEV.t1_h, BEV.t2_h),), charging_only_share=0.0)
         day = read_profile("paper003_microgrid_day.csv")
         base_kw = day["load_kw"].to_numpy() - (1.0 - values["loss"]) * (day["wind_kw"] + day["pv_kw"]).to_numpy()
         super().__init__(model, base_kw, 1e3, values, model=values["fleet"])

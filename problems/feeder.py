@@ -10,6 +10,7 @@ call and turns the results into objective and constraint columns:
 * ``vmin_limit - vmin`` and ``vmax - vmax_limit`` (p.u.) when the instance
   sets voltage limits.
 """
+
 from __future__ import annotations
 
 import numpy as np

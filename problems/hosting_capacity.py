@@ -77,6 +77,7 @@ stored, :meth:`HostingCapacity.certify`): the cone program's optimum,
 simultaneous charge and discharge) and the AC evaluation matches, else a
 ``bound``.
 """
+
 from __future__ import annotations
 
 import math
@@ -147,9 +148,14 @@ SCENARIOS = {
 TABLE1_SCENARIOS = {**SCENARIOS, 7: Scenario((600.0, 800.0), 600.0, 300.0, (400.0, 400.0, 800.0), 6000.0)}
 """Table 1 as printed: scenario 7 has the expanded SVGs of scenario 6 as well."""
 INSTANCE_RULES = {
-    "scenario": choice(*SCENARIOS), "ev": choice(1, 2), "bus": integer(1), "profiles": text(optional=True),
-    "load_fraction": real(above=0.0, high=2.0), "v_source": real(V_MIN_PU, V_MAX_PU),
-    "ess_limit": choice(*ESS_LIMITS), "scenario_source": choice(*SCENARIO_SOURCES),
+    "scenario": choice(*SCENARIOS),
+    "ev": choice(1, 2),
+    "bus": integer(1),
+    "profiles": text(optional=True),
+    "load_fraction": real(above=0.0, high=2.0),
+    "v_source": real(V_MIN_PU, V_MAX_PU),
+    "ess_limit": choice(*ESS_LIMITS),
+    "scenario_source": choice(*SCENARIO_SOURCES),
 }
 """Rules of the instance parameters (:mod:`optibench.checks`); the substation voltage stays in eq. 16's band."""
 
@@ -185,12 +191,31 @@ class HostingCapacityCase:
         pv_profile: PV output per kW of rating, shape (T,).
     """
 
-    def __init__(self, scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None,
-                 load_fraction: float = LOAD_FRACTION, v_source: float = V_SOURCE_PU, ess_limit: str = "square",
-                 scenario_source: str = "text"):
-        values = check_values("problem 'hosting-capacity'", INSTANCE_RULES, dict(
-            scenario=scenario, ev=ev, bus=bus, profiles=profiles, load_fraction=load_fraction, v_source=v_source,
-            ess_limit=ess_limit, scenario_source=scenario_source))
+    def __init__(
+        self,
+        scenario: int = 1,
+        ev: int = 1,
+        bus: int = 18,
+        profiles: str | None = None,
+        load_fraction: float = LOAD_FRACTION,
+        v_source: float = V_SOURCE_PU,
+        ess_limit: str = "square",
+        scenario_source: str = "text",
+    ):
+        values = check_values(
+            "problem 'hosting-capacity'",
+            INSTANCE_RULES,
+            dict(
+                scenario=scenario,
+                ev=ev,
+                bus=bus,
+                profiles=profiles,
+                load_fraction=load_fraction,
+                v_source=v_source,
+                ess_limit=ess_limit,
+                scenario_source=scenario_source,
+            ),
+        )
         network = load_network(NETWORK)
         if bus == network.bus_ids[network.slack] or bus not in network.bus_ids:
             raise ValueError(f"hosting-capacity: bus must be a non-substation bus of {NETWORK} (2-33), got {bus!r}")
@@ -222,14 +247,31 @@ class HostingCapacityCase:
         """
         sc = self.scenario
         model = BranchFlowModel(
-            self.network, self.periods, load_kw=self.load_kw, load_kvar=self.load_kvar, relaxation=relaxation,
-            v_min_pu=V_MIN_PU, v_max_pu=V_MAX_PU, branch_limit_kva=sc.line_limit_kw, branch_limit="active", dt_h=DT_H,
+            self.network,
+            self.periods,
+            load_kw=self.load_kw,
+            load_kvar=self.load_kvar,
+            relaxation=relaxation,
+            v_min_pu=V_MIN_PU,
+            v_max_pu=V_MAX_PU,
+            branch_limit_kva=sc.line_limit_kw,
+            branch_limit="active",
+            dt_h=DT_H,
         )
         for k, bus in enumerate(ESS_BUSES, start=1):
-            model.add(Storage(
-                f"ess{k}", bus, sc.ess_kwh, self.ess_p_max_kw, q_max_kvar=self.ess_p_max_kw,
-                eta_charge=ETA_CHARGE, eta_discharge=ETA_DISCHARGE, soc_initial=SOC_INITIAL, binary=binary,
-            ))
+            model.add(
+                Storage(
+                    f"ess{k}",
+                    bus,
+                    sc.ess_kwh,
+                    self.ess_p_max_kw,
+                    q_max_kvar=self.ess_p_max_kw,
+                    eta_charge=ETA_CHARGE,
+                    eta_discharge=ETA_DISCHARGE,
+                    soc_initial=SOC_INITIAL,
+                    binary=binary,
+                )
+            )
         for k, (bus, rating) in enumerate(zip(SVG_BUSES, sc.svg_kvar), start=1):
             model.add(StaticVarGenerator(f"svg{k}", bus, rating))
         for k, (bus, rating) in enumerate(zip(PV_BUSES, sc.pv_kw), start=1):
@@ -270,7 +312,9 @@ class HostingCapacityResult:
         """The cone solution is AC-exact: tiny relaxation gap and no simultaneous charge and discharge."""
         check = self.solution.recheck
         return (
-            check is not None and check.relaxation_gap is not None and check.relaxation_gap < EXACT_GAP_TOL
+            check is not None
+            and check.relaxation_gap is not None
+            and check.relaxation_gap < EXACT_GAP_TOL
             and self.simultaneous_kw < SIMULTANEOUS_TOL_KW
         )
 
@@ -306,9 +350,17 @@ class HostingCapacity(Problem):
     """kW, as the feeder problems' (:class:`~optibench.problems.feeder.FeederProblem`): 1 W of the
     objective; the AC evaluation of the cone optimum matches its value to about 1e-6 kW."""
 
-    def __init__(self, scenario: int = 1, ev: int = 1, bus: int = 18, profiles: str | None = None,
-                 load_fraction: float = LOAD_FRACTION, v_source: float = V_SOURCE_PU, ess_limit: str = "square",
-                 scenario_source: str = "text"):
+    def __init__(
+        self,
+        scenario: int = 1,
+        ev: int = 1,
+        bus: int = 18,
+        profiles: str | None = None,
+        load_fraction: float = LOAD_FRACTION,
+        v_source: float = V_SOURCE_PU,
+        ess_limit: str = "square",
+        scenario_source: str = "text",
+    ):
         case = HostingCapacityCase(scenario, ev, bus, profiles, load_fraction, v_source, ess_limit, scenario_source)
         self.case = case
         T, p_max = case.periods, case.ess_p_max_kw
@@ -340,8 +392,11 @@ class HostingCapacity(Problem):
         names += [f"vmax <= {V_MAX_PU} p.u. at hour {t} (p.u. above)" for t in range(T)]
         names += [f"|P| <= line limit at hour {t} (fraction above)" for t in range(T)]
         for j in range(1, len(ESS_BUSES) + 1):
-            names += [f"ess{j} soc >= 0 (fraction of E below)", f"ess{j} soc <= 1 (fraction of E above)",
-                      f"ess{j} final soc >= {SOC_INITIAL} (fraction of E short)"]
+            names += [
+                f"ess{j} soc >= 0 (fraction of E below)",
+                f"ess{j} soc <= 1 (fraction of E above)",
+                f"ess{j} final soc >= {SOC_INITIAL} (fraction of E short)",
+            ]
         return tuple(names)
 
     def split(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -368,15 +423,18 @@ class HostingCapacity(Problem):
         vmax = np.where(ok, res.vmax_pu.reshape(pop, T), V_MAX_PU)
         flow = np.where(ok, np.abs(res.branch_flow_kva.real).max(axis=1).reshape(pop, T), 0.0)
         soc = self.state_of_charge(ess_p)
-        G = np.concatenate([
-            (~ok).sum(axis=1, keepdims=True).astype(np.float64),
-            V_MIN_PU - vmin,
-            vmax - V_MAX_PU,
-            flow / case.scenario.line_limit_kw - 1.0,
-            -soc.min(axis=2),
-            soc.max(axis=2) - 1.0,
-            SOC_INITIAL - soc[:, :, -1],
-        ], axis=1)
+        G = np.concatenate(
+            [
+                (~ok).sum(axis=1, keepdims=True).astype(np.float64),
+                V_MIN_PU - vmin,
+                vmax - V_MAX_PU,
+                flow / case.scenario.line_limit_kw - 1.0,
+                -soc.min(axis=2),
+                soc.max(axis=2) - 1.0,
+                SOC_INITIAL - soc[:, :, -1],
+            ],
+            axis=1,
+        )
         loss_kwh = loss.sum(axis=1) * DT_H
         F = W_LOSS * loss_kwh - W_CAPACITY * s_ev
         extras = {"loss_kwh": loss_kwh, "vmin_pu": vmin.min(axis=1), "vmax_pu": vmax.max(axis=1)}
@@ -410,8 +468,12 @@ class HostingCapacity(Problem):
         Returns (KnownOptimum fields as a dict, power flows of the AC re-check).
         """
         result = self.case.solve()
-        note = (f"simultaneous storage charge and discharge {result.simultaneous_kw:.1e} kW "
-                f"(none below {SIMULTANEOUS_TOL_KW:g})") if result.solution.solved else ""
-        fields = cone_fields(self, result.solution, lambda: self.encode_solution(result), closed=result.exact,
-                             gap_tol=EXACT_GAP_TOL, note=note)
+        note = (
+            (f"simultaneous storage charge and discharge {result.simultaneous_kw:.1e} kW (none below {SIMULTANEOUS_TOL_KW:g})")
+            if result.solution.solved
+            else ""
+        )
+        fields = cone_fields(
+            self, result.solution, lambda: self.encode_solution(result), closed=result.exact, gap_tol=EXACT_GAP_TOL, note=note
+        )
         return fields, self.case.periods

@@ -29,6 +29,7 @@ Three problem families on radial feeders (all loads constant power):
     no voltage limit by default, as in the literature it is compared with
     (``vmin`` / ``vmax`` make a limited instance).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -63,8 +64,14 @@ Scenario 2 and 3 instances do not change when that batch is run again."""
 
 
 EVCS_RULES = {"case": choice(*CASES), "power_factor": real(above=0, high=1)}
-RES_RULES = {"case": choice(*CASES), "scenario": choice(*SCENARIO_VMIN), "units": integer(1),
-             "max_unit_kw": real(above=0), "stations": integers(1, optional=True), "joint": boolean()}
+RES_RULES = {
+    "case": choice(*CASES),
+    "scenario": choice(*SCENARIO_VMIN),
+    "units": integer(1),
+    "max_unit_kw": real(above=0),
+    "stations": integers(1, optional=True),
+    "joint": boolean(),
+}
 DG_RULES = {"units": integer(1), "max_unit_kw": real(above=0, optional=True)}
 """Instance values of each family (network and voltage limits: :class:`FeederProblem`)."""
 
@@ -104,8 +111,14 @@ class EvcsPlacement(FeederProblem):
 
     objective_names = ("loss_kw",)
 
-    def __init__(self, case: int = 1, network: str = "ieee69", vmin: float | None = None,
-                 vmax: float | None = None, power_factor: float = 1.0):
+    def __init__(
+        self,
+        case: int = 1,
+        network: str = "ieee69",
+        vmin: float | None = None,
+        vmax: float | None = None,
+        power_factor: float = 1.0,
+    ):
         check_instance(self, EVCS_RULES, case=case, power_factor=power_factor)
         self.levels = _station_levels(case)
         self.station_kw = np.array([STATION_KW[level] for level in self.levels])
@@ -130,8 +143,7 @@ class EvcsPlacement(FeederProblem):
     def report(self, z) -> dict:
         out = super().report(z)
         out["stations"] = [
-            {"level": int(level), "bus": int(bus), "kw": float(kw)}
-            for level, bus, kw in zip(self.levels, z, self.station_kw)
+            {"level": int(level), "bus": int(bus), "kw": float(kw)} for level, bus, kw in zip(self.levels, z, self.station_kw)
         ]
         return out
 
@@ -154,7 +166,7 @@ class EvcsPlacement(FeederProblem):
         placements = buses[index[distinct]]
         best_f, best_z = np.inf, None
         for start in range(0, len(placements), chunk):
-            Z = placements[start:start + chunk]
+            Z = placements[start : start + chunk]
             ev = self._evaluate(Z)
             feasible = np.all(ev.G <= 0, axis=1)
             f = np.where(feasible, ev.F[:, 0], np.inf)
@@ -162,8 +174,13 @@ class EvcsPlacement(FeederProblem):
             if f[i] < best_f:
                 best_f, best_z = float(f[i]), Z[i]
         method = f"enumeration of all {len(placements):,} ordered placements on distinct buses"
-        fields = dict(value=best_f, status="proven", solution=",".join(str(int(b)) for b in best_z), method=method,
-                      tolerance="exact: every placement evaluated (power flows converged to 1e-9 p.u.)")
+        fields = dict(
+            value=best_f,
+            status="proven",
+            solution=",".join(str(int(b)) for b in best_z),
+            method=method,
+            tolerance="exact: every placement evaluated (power flows converged to 1e-9 p.u.)",
+        )
         return fields, len(placements)
 
 
@@ -182,10 +199,19 @@ class ResPlacement(FeederProblem):
 
     objective_names = ("res_total_kw",)
 
-    def __init__(self, case: int = 1, scenario: int = 2, units: int = 3, network: str = "ieee69",
-                 max_unit_kw: float = 2000.0, stations=None, joint: bool = False):
-        check_instance(self, RES_RULES, case=case, scenario=scenario, units=units, max_unit_kw=max_unit_kw,
-                       stations=stations, joint=joint)
+    def __init__(
+        self,
+        case: int = 1,
+        scenario: int = 2,
+        units: int = 3,
+        network: str = "ieee69",
+        max_unit_kw: float = 2000.0,
+        stations=None,
+        joint: bool = False,
+    ):
+        check_instance(
+            self, RES_RULES, case=case, scenario=scenario, units=units, max_unit_kw=max_unit_kw, stations=stations, joint=joint
+        )
         self.levels = _station_levels(case)
         self.station_kw = np.array([STATION_KW[level] for level in self.levels])
         self.units = int(units)
@@ -194,8 +220,15 @@ class ResPlacement(FeederProblem):
             if network != "ieee69":
                 raise ValueError("res-placement: name the station buses (stations=...) on networks other than ieee69")
             stations = SCENARIO1_SITES[case]
-        instance = dict(case=case, scenario=scenario, units=units, network=network, max_unit_kw=max_unit_kw,
-                        stations=None if stations is None else [int(b) for b in stations], joint=self.joint)
+        instance = dict(
+            case=case,
+            scenario=scenario,
+            units=units,
+            network=network,
+            max_unit_kw=max_unit_kw,
+            stations=None if stations is None else [int(b) for b in stations],
+            joint=self.joint,
+        )
         super().__init__(instance, network, SCENARIO_VMIN[scenario], 1.0)
         candidates = self.candidate_buses()
         variables = [Distinct("stations", len(self.levels), candidates)] if self.joint else []
@@ -211,7 +244,7 @@ class ResPlacement(FeederProblem):
         """Decoded solutions (pop, n_var) -> station buses (pop, k), unit buses (pop, units), unit kW (pop, units)."""
         k = len(self.levels) if self.joint else 0
         stations = Z[:, :k] if self.joint else np.broadcast_to(self.stations, (len(Z), len(self.stations)))
-        return stations, Z[:, k:k + self.units], Z[:, k + self.units:]
+        return stations, Z[:, k : k + self.units], Z[:, k + self.units :]
 
     def injections(self, Z):
         stations, res_buses, res_kw = self.split(Z)
@@ -237,8 +270,9 @@ class ResPlacement(FeederProblem):
     def report(self, z) -> dict:
         out = super().report(z)
         stations, res_buses, res_kw = self.split(np.asarray(z, dtype=np.float64)[None, :])
-        out["stations"] = [{"level": int(lv), "bus": int(b), "kw": float(kw)}
-                           for lv, b, kw in zip(self.levels, stations[0], self.station_kw)]
+        out["stations"] = [
+            {"level": int(lv), "bus": int(b), "kw": float(kw)} for lv, b, kw in zip(self.levels, stations[0], self.station_kw)
+        ]
         out["renewables"] = [{"bus": int(b), "kw": float(kw)} for b, kw in zip(res_buses[0], res_kw[0])]
         return out
 
@@ -263,10 +297,17 @@ class DgPlacement(FeederProblem):
     objective_names = ("loss_kw",)
     success_atol = 1e-4
 
-    def __init__(self, network: str = "ieee33", units: int = 1, vmin: float | None = None,
-                 vmax: float | None = None, max_unit_kw: float | None = None):
-        instance = check_instance(self, {**FEEDER_RULES, **DG_RULES}, network=network, units=units, vmin=vmin,
-                                  vmax=vmax, max_unit_kw=max_unit_kw)
+    def __init__(
+        self,
+        network: str = "ieee33",
+        units: int = 1,
+        vmin: float | None = None,
+        vmax: float | None = None,
+        max_unit_kw: float | None = None,
+    ):
+        instance = check_instance(
+            self, {**FEEDER_RULES, **DG_RULES}, network=network, units=units, vmin=vmin, vmax=vmax, max_unit_kw=max_unit_kw
+        )
         self.units = instance["units"]
         super().__init__(instance, network, instance["vmin"], instance["vmax"])
         self.max_unit_kw = float(self.network.p_kw.sum()) if max_unit_kw is None else instance["max_unit_kw"]
@@ -279,7 +320,7 @@ class DgPlacement(FeederProblem):
     def injections(self, Z):
         p, q = self.base_injections(len(Z))
         rows = np.repeat(np.arange(len(Z))[:, None], self.units, axis=1)
-        np.add.at(p, (rows, self.bus_index(Z[:, :self.units])), -Z[:, self.units:])
+        np.add.at(p, (rows, self.bus_index(Z[:, : self.units])), -Z[:, self.units :])
         return p, q
 
     def _evaluate(self, Z):
@@ -303,5 +344,5 @@ class DgPlacement(FeederProblem):
     def report(self, z) -> dict:
         out = super().report(z)
         z = np.asarray(z, dtype=np.float64)
-        out["generators"] = [{"bus": int(b), "kw": float(kw)} for b, kw in zip(z[:self.units], z[self.units:])]
+        out["generators"] = [{"bus": int(b), "kw": float(kw)} for b, kw in zip(z[: self.units], z[self.units :])]
         return out

@@ -6,6 +6,7 @@ programming made faster", IEEE Trans. Evolutionary Computation 3(2), 1999
 (functions f1, f5, f9, f10). ``g06`` is a constrained problem and ``zdt1`` a
 two-objective one, each with its source.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,8 +34,14 @@ class _TestFunction(Problem):
         check_instance(self, {"dim": integer(self.min_dim)}, dim=dim)
         names = [f"x{i + 1}" for i in range(dim)]
         super().__init__(_box(names, [self.low] * dim, [self.high] * dim), dim=dim)
-        self.known_optimum = KnownOptimum(0.0, "proven", "analytic: non-negative everywhere, zero at x*",
-                                          [self.x_star] * dim, tolerance="exact", computed=YAO_1999)
+        self.known_optimum = KnownOptimum(
+            0.0,
+            "proven",
+            "analytic: non-negative everywhere, zero at x*",
+            [self.x_star] * dim,
+            tolerance="exact",
+            computed=YAO_1999,
+        )
 
     def _evaluate(self, Z):
         return Evaluation(F=self.f(Z)[:, None], G=np.empty((len(Z), 0)))

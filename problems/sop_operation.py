@@ -32,6 +32,7 @@ active power follows from the balance, :func:`far_end_power`. Constraints:
 power-flow divergence, the voltage limits, and per SOP and end ``|S| -
 rating`` (fraction of the rating) when rated.
 """
+
 from __future__ import annotations
 
 import re
@@ -100,11 +101,21 @@ def far_end_power(p_i, q_i, q_j, loss_coefficient: float):
 class SopOperationCase:
     """One instance's data and its cone program; see the module docstring for the parameters."""
 
-    def __init__(self, network: str = "ieee33", ties="all", rating_kva: float | None = None,
-                 loss_coefficient: float = 0.0, vmin: float | None = None, vmax: float | None = None):
+    def __init__(
+        self,
+        network: str = "ieee33",
+        ties="all",
+        rating_kva: float | None = None,
+        loss_coefficient: float = 0.0,
+        vmin: float | None = None,
+        vmax: float | None = None,
+    ):
         rules = {**FEEDER_RULES, "rating_kva": real(above=0, optional=True), "loss_coefficient": real(0, below=1)}
-        check_values("problem 'sop-operation'", rules, dict(network=network, rating_kva=rating_kva,
-                                                            loss_coefficient=loss_coefficient, vmin=vmin, vmax=vmax))
+        check_values(
+            "problem 'sop-operation'",
+            rules,
+            dict(network=network, rating_kva=rating_kva, loss_coefficient=loss_coefficient, vmin=vmin, vmax=vmax),
+        )
         self.network = load_network(network)
         self.ties = select_ties(self.network, ties)
         self.rating_kva = None if rating_kva is None else float(rating_kva)
@@ -162,21 +173,26 @@ class SopOperationResult:
         out = {
             "problem": "sop-operation",
             "instance": {
-                "network": case.network.name, "ties": [f"{a}-{b}" for a, b in case.ties],
-                "rating_kva": case.rating_kva, "loss_coefficient": case.loss_coefficient,
-                "vmin": case.vmin, "vmax": case.vmax,
+                "network": case.network.name,
+                "ties": [f"{a}-{b}" for a, b in case.ties],
+                "rating_kva": case.rating_kva,
+                "loss_coefficient": case.loss_coefficient,
+                "vmin": case.vmin,
+                "vmax": case.vmax,
             },
             **solution.summary(),
         }
         if solution.solved:
-            out.update({
-                "set_points": self.set_points(),
-                "cone_loss_kw": solution.objective,
-                "ac_loss_kw": self.ac_loss_kw,
-                "converter_loss_kw": self.converter_loss_kw,
-                "vmin_pu": float(solution.recheck.vmin_pu[0]),
-                "relaxation_exact": self.exact,
-            })
+            out.update(
+                {
+                    "set_points": self.set_points(),
+                    "cone_loss_kw": solution.objective,
+                    "ac_loss_kw": self.ac_loss_kw,
+                    "converter_loss_kw": self.converter_loss_kw,
+                    "vmin_pu": float(solution.recheck.vmin_pu[0]),
+                    "relaxation_exact": self.exact,
+                }
+            )
         return out
 
 
@@ -186,11 +202,24 @@ class SopOperation(FeederProblem):
     n_obj = 1
     objective_names = ("series + converter loss (kW)",)
 
-    def __init__(self, network: str = "ieee33", ties="all", rating_kva: float | None = None,
-                 loss_coefficient: float = 0.0, vmin: float | None = None, vmax: float | None = None):
+    def __init__(
+        self,
+        network: str = "ieee33",
+        ties="all",
+        rating_kva: float | None = None,
+        loss_coefficient: float = 0.0,
+        vmin: float | None = None,
+        vmax: float | None = None,
+    ):
         self.case = SopOperationCase(network, ties, rating_kva, loss_coefficient, vmin, vmax)
-        instance = {"network": network, "ties": ties, "rating_kva": rating_kva,
-                    "loss_coefficient": loss_coefficient, "vmin": vmin, "vmax": vmax}
+        instance = {
+            "network": network,
+            "ties": ties,
+            "rating_kva": rating_kva,
+            "loss_coefficient": loss_coefficient,
+            "vmin": vmin,
+            "vmax": vmax,
+        }
         super().__init__(instance, network, vmin, vmax)
         if len(self.case.ties) == 0:
             raise ValueError("sop-operation: choose at least one tie line (ties=all or ties=8-21,...)")

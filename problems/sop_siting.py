@@ -64,6 +64,7 @@ upgrade, eq. 16 and 19) added to the LP's operating cost:
 Constraint: station capacity not carried (kW) above :data:`UNSERVED_TOL_KW`.
 Instance parameters are those of :class:`SitingCase` plus ``objectives``.
 """
+
 from __future__ import annotations
 
 import json
@@ -114,13 +115,37 @@ LAMBDA_COST, LAMBDA_CAPACITY = 1.0, 2000.0
 class SitingCase:
     """One instance: system, penetration and flexibility parameters, with its data."""
 
-    def __init__(self, system: str = "dual", penetration: float = PENETRATIONS[0], delta: float = 0.5,
-                 beta: float = 0.2, window: int = 6, sop_cost_factor: float = 1.0, sop_max_kva: float = 2000.0,
-                 sops: bool = True):
-        rules = {"system": choice(*SYSTEMS), "penetration": real(0), "delta": real(0, 1), "beta": real(0, 1),
-                 "window": integer(1, 24), "sop_cost_factor": real(0), "sop_max_kva": real(above=0), "sops": boolean()}
-        values = dict(system=system, penetration=penetration, delta=delta, beta=beta, window=window,
-                      sop_cost_factor=sop_cost_factor, sop_max_kva=sop_max_kva, sops=sops)
+    def __init__(
+        self,
+        system: str = "dual",
+        penetration: float = PENETRATIONS[0],
+        delta: float = 0.5,
+        beta: float = 0.2,
+        window: int = 6,
+        sop_cost_factor: float = 1.0,
+        sop_max_kva: float = 2000.0,
+        sops: bool = True,
+    ):
+        rules = {
+            "system": choice(*SYSTEMS),
+            "penetration": real(0),
+            "delta": real(0, 1),
+            "beta": real(0, 1),
+            "window": integer(1, 24),
+            "sop_cost_factor": real(0),
+            "sop_max_kva": real(above=0),
+            "sops": boolean(),
+        }
+        values = dict(
+            system=system,
+            penetration=penetration,
+            delta=delta,
+            beta=beta,
+            window=window,
+            sop_cost_factor=sop_cost_factor,
+            sop_max_kva=sop_max_kva,
+            sops=sops,
+        )
         check_values("problem 'sop-siting'", rules, values)
         self.system, self.penetration = system, float(penetration)
         self.delta, self.beta, self.window = float(delta), float(beta), int(window)
@@ -156,13 +181,20 @@ class SitingCase:
         """
         net, T = self.network, self.periods
         model = BranchFlowModel(
-            net, T, load_kw=self.load_kw, load_kvar=self.load_kvar, relaxation="linear",
-            v_min_pu=V_MIN_PU, v_max_pu=V_MAX_PU, branch_limit_kva=LINE_LOADING * self.flexibility["line_rating_kva"],
+            net,
+            T,
+            load_kw=self.load_kw,
+            load_kvar=self.load_kvar,
+            relaxation="linear",
+            v_min_pu=V_MIN_PU,
+            v_max_pu=V_MAX_PU,
+            branch_limit_kva=LINE_LOADING * self.flexibility["line_rating_kva"],
         )
         flat = np.ones(T)
         stations = [
-            model.add(ScaledLoad(f"station{bus}", bus, flat,
-                                 fixed_kw=None if fixed_capacity_kw is None else fixed_capacity_kw[k]))
+            model.add(
+                ScaledLoad(f"station{bus}", bus, flat, fixed_kw=None if fixed_capacity_kw is None else fixed_capacity_kw[k])
+            )
             for k, bus in enumerate(self.flexibility["stations"])
         ]
         sops = []
@@ -171,8 +203,10 @@ class SitingCase:
                 model.add(SoftOpenPoint(f"sop{int(a)}-{int(b)}", int(a), int(b), self.sop_max_kva, installable=sop_installable))
                 for a, b in net.ties[:, :2]
             ]
-        units = [model.add(PhotovoltaicUnit(name, bus, rating, profile, curtailable=True))
-                 for name, bus, rating, profile in self.renewables()]
+        units = [
+            model.add(PhotovoltaicUnit(name, bus, rating, profile, curtailable=True))
+            for name, bus, rating, profile in self.renewables()
+        ]
         centres = self.flexibility["data_centres"]
         base = np.array([c["p_kw"] * self.days["data_centre_pu"].to_numpy() for c in centres])
         dc = model.add(DataCentres("datacentres", [c["bus"] for c in centres], base, self.delta, self.beta, self.window))
@@ -197,7 +231,9 @@ class SitingCase:
         head = np.flatnonzero(model.upstream == self.network.slack)
         price = self.days["price_per_kwh"].to_numpy()
         return {
-            "sop_operation": self.sop_cost_factor * SOP_OPERATION_COST * base
+            "sop_operation": self.sop_cost_factor
+            * SOP_OPERATION_COST
+            * base
             * sum((self.weight @ s.transfer for s in sops), cp.Constant(0.0)),
             "energy": base * cp.sum(cp.multiply(self.weight * price, cp.sum(model.P[head], axis=0))),
         }
@@ -206,7 +242,8 @@ class SitingCase:
         """Yearly costs (currency) of eq. 16-19 as cvxpy expressions."""
         base, zero = model.s_base_kva, cp.Constant(0.0)
         investment = self.investment_costs(
-            sum((s.installed for s in sops), zero), base * sum((s.capacity for s in sops), zero),
+            sum((s.installed for s in sops), zero),
+            base * sum((s.capacity for s in sops), zero),
             base * sum((s.size for s in stations), zero),
         )
         return {**investment, **self.operating_costs(model, sops)}
@@ -230,29 +267,43 @@ def solve_plan(case: SitingCase, min_capacity_kw: float | None = None, fixed_cap
     solution = model.solve(objective, **{"mip_rel_gap": MIP_GAP, **solver_options})
     out = {
         "problem": "sop-siting",
-        "instance": {"system": case.system, "penetration": case.penetration, "delta": case.delta, "beta": case.beta,
-                     "window": case.window, "sop_cost_factor": case.sop_cost_factor, "sops": case.sops},
+        "instance": {
+            "system": case.system,
+            "penetration": case.penetration,
+            "delta": case.delta,
+            "beta": case.beta,
+            "window": case.window,
+            "sop_cost_factor": case.sop_cost_factor,
+            "sops": case.sops,
+        },
         **solution.summary(),
     }
     if not solution.solved:
         return out
     devices = solution.devices
-    available = sum(float(case.weight @ devices[u.name]["p_kw"]) + float(case.weight @ devices[u.name]["curtailed_kw"])
-                    for u in units)
+    available = sum(
+        float(case.weight @ devices[u.name]["p_kw"]) + float(case.weight @ devices[u.name]["curtailed_kw"]) for u in units
+    )
     used = sum(float(case.weight @ devices[u.name]["p_kw"]) for u in units)
-    out.update({
-        "capacity_kw": {s.name: float(devices[s.name]["size_kw"][0]) for s in stations},
-        "total_capacity_kw": float(capacity.value),
-        "cost": float(cost.value),
-        "costs": {name: float(value.value) for name, value in costs.items()},
-        "sops": [
-            {"tie": s.name[3:], "capacity_kva": float(devices[s.name]["capacity_kva"][0]),
-             "max_end_kva": float(max(devices[s.name]["s_i_kva"].max(), devices[s.name]["s_j_kva"].max())),
-             "max_imbalance_kw": float(np.abs(devices[s.name]["p_i_kw"] + devices[s.name]["p_j_kw"]).max())}
-            for s in sops if devices[s.name]["installed"][0] > 0.5
-        ],
-        "renewable_utilisation": used / available if available > 0 else math.nan,
-    })
+    out.update(
+        {
+            "capacity_kw": {s.name: float(devices[s.name]["size_kw"][0]) for s in stations},
+            "total_capacity_kw": float(capacity.value),
+            "cost": float(cost.value),
+            "costs": {name: float(value.value) for name, value in costs.items()},
+            "sops": [
+                {
+                    "tie": s.name[3:],
+                    "capacity_kva": float(devices[s.name]["capacity_kva"][0]),
+                    "max_end_kva": float(max(devices[s.name]["s_i_kva"].max(), devices[s.name]["s_j_kva"].max())),
+                    "max_imbalance_kw": float(np.abs(devices[s.name]["p_i_kw"] + devices[s.name]["p_j_kw"]).max()),
+                }
+                for s in sops
+                if devices[s.name]["installed"][0] > 0.5
+            ],
+            "renewable_utilisation": used / available if available > 0 else math.nan,
+        }
+    )
     return out
 
 
@@ -320,9 +371,17 @@ class SopSiting(Problem):
     """Currency / year: 6e-7 of eq. 21's value on the dual system (-1.6e6); the inner LP reproduces the
     MILP's value of the same plan to about 1e-9 of it."""
 
-    def __init__(self, system: str = "dual", penetration: float = PENETRATIONS[0], delta: float = 0.5,
-                 beta: float = 0.2, window: int = 6, sop_cost_factor: float = 1.0, sops: bool = True,
-                 objectives: int = 1):
+    def __init__(
+        self,
+        system: str = "dual",
+        penetration: float = PENETRATIONS[0],
+        delta: float = 0.5,
+        beta: float = 0.2,
+        window: int = 6,
+        sop_cost_factor: float = 1.0,
+        sops: bool = True,
+        objectives: int = 1,
+    ):
         check_instance(self, {"objectives": choice(1, 2)}, objectives=objectives)
         self.case = SitingCase(system, penetration, delta, beta, window, sop_cost_factor, sops=sops)
         self.dispatch = Dispatch(self.case)
@@ -331,18 +390,30 @@ class SopSiting(Problem):
         for tie in self.dispatch.ties:
             variables += [Integer(f"sop{tie}_built", 0, 1), Real(f"sop{tie}_kva", 0.0, self.case.sop_max_kva)]
         variables += [Real(f"station{bus}_kw", 0.0, station_max) for bus in self.dispatch.stations]
-        super().__init__(VariableSpace(variables), system=system, penetration=penetration, delta=delta, beta=beta,
-                         window=window, sop_cost_factor=sop_cost_factor, sops=sops, objectives=objectives)
+        super().__init__(
+            VariableSpace(variables),
+            system=system,
+            penetration=penetration,
+            delta=delta,
+            beta=beta,
+            window=window,
+            sop_cost_factor=sop_cost_factor,
+            sops=sops,
+            objectives=objectives,
+        )
         self.n_obj = objectives
-        self.objective_names = (("eq. 21: cost - 2000 x capacity (currency / year)",) if objectives == 1
-                                else ("cost (currency / year)", "-capacity (kW)"))
+        self.objective_names = (
+            ("eq. 21: cost - 2000 x capacity (currency / year)",)
+            if objectives == 1
+            else ("cost (currency / year)", "-capacity (kW)")
+        )
         self.known_optimum = lookup(self.name, self.instance)
 
     def plan(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Decoded variables (pop, n_var) -> SOPs built (pop, k), SOP kVA (pop, k), station kW (pop, s)."""
         k = len(self.dispatch.ties)
-        built = Z[:, 0:2 * k:2]
-        return built, built * Z[:, 1:2 * k:2], Z[:, 2 * k:]
+        built = Z[:, 0 : 2 * k : 2]
+        return built, built * Z[:, 1 : 2 * k : 2], Z[:, 2 * k :]
 
     def _evaluate(self, Z):
         built, sop_kva, station_kw = self.plan(Z)
@@ -371,7 +442,8 @@ class SopSiting(Problem):
         front = pareto_front(self.case, points)
         statuses = [plan["status"] for plan in front]
         return {
-            "problem": "sop-siting", "instance": self.instance,
+            "problem": "sop-siting",
+            "instance": self.instance,
             "status": next((s for s in statuses if s != "optimal"), "optimal"),
             "solve_time_s": sum(plan["solve_time_s"] for plan in front),
             "front": front,
@@ -389,7 +461,14 @@ class SopSiting(Problem):
         if plan["status"] not in ("optimal", "optimal_inaccurate"):
             raise ValueError(f"sop-siting {self.instance}: the MILP returned {plan['status']}")
         tolerance = f"HiGHS {plan['status']} with mip_rel_gap 0: gap {plan['mip_gap']:.1e}, bound {plan['mip_bound']:.10g}"
-        fields = exact_fields(self, plan["status"], plan["objective"], self.encode_plan(plan),
-                              "linearised DistFlow MILP (HiGHS)", closed=plan["mip_gap"] <= CLOSED_GAP,
-                              tolerance=tolerance, bound=plan["mip_bound"])
+        fields = exact_fields(
+            self,
+            plan["status"],
+            plan["objective"],
+            self.encode_plan(plan),
+            "linearised DistFlow MILP (HiGHS)",
+            closed=plan["mip_gap"] <= CLOSED_GAP,
+            tolerance=tolerance,
+            bound=plan["mip_bound"],
+        )
         return fields, self.case.periods

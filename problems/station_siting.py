@@ -30,6 +30,7 @@ share of the demand proportional to its size (unity power factor):
 
 Exact optimum: :meth:`certify` enumerates every choice (6^k for k candidates).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -82,8 +83,12 @@ class EvStationSiting(FeederProblem):
     """GBP: one penny; distinct choices differ by thousands of GBP, so a success is the optimal choice."""
 
     def __init__(self, network: str = "ieee33", candidates=(6, 14, 26, 31), feeder_headroom: float = 1.5):
-        candidates = check_instance(self, {"candidates": integers(1), "feeder_headroom": real(above=0)},
-                                    candidates=candidates, feeder_headroom=feeder_headroom)["candidates"]
+        candidates = check_instance(
+            self,
+            {"candidates": integers(1), "feeder_headroom": real(above=0)},
+            candidates=candidates,
+            feeder_headroom=feeder_headroom,
+        )["candidates"]
         instance = dict(network=network, candidates=candidates, feeder_headroom=feeder_headroom)
         super().__init__(instance, network, None, None)
         self.constraint_names = self.constraint_names + ("station capacity (kVA short)", "feeder loading (ratio above 1)")
@@ -92,8 +97,10 @@ class EvStationSiting(FeederProblem):
         self.space = VariableSpace([Integer(f"size_at_{b}", 0, len(TABLE5_MVA)) for b in candidates])
         scale = float(self.network.p_kw.sum()) / PAPER_AREA_PEAK_KW
         self.sizes_kva = np.concatenate([[0.0], np.asarray(TABLE5_MVA) * 1000.0 * scale])
-        vehicles = (VehicleType("BEV", PAPER_FLEET["BEV"] * scale, BEV.t1_h, BEV.t2_h),
-                    VehicleType("PHEV", PAPER_FLEET["PHEV"] * scale, PHEV.t1_h, PHEV.t2_h))
+        vehicles = (
+            VehicleType("BEV", PAPER_FLEET["BEV"] * scale, BEV.t1_h, BEV.t2_h),
+            VehicleType("PHEV", PAPER_FLEET["PHEV"] * scale, PHEV.t1_h, PHEV.t2_h),
+        )
         fleet = Fleet(vehicles=vehicles, charging_only_share=0.0)
         demand = fleet.profile(commuter_starts(fleet.n_d), np.zeros(fleet.n_d)).charging_kw
         self.peak_kw = float(demand.max())
@@ -106,8 +113,9 @@ class EvStationSiting(FeederProblem):
         """(total cost, cost without land) in GBP, each (pop,), for size indices ``Z`` (pop, k)."""
         kva = self.sizes_kva[Z.astype(np.int64)]
         stations = (kva > 0).sum(axis=1)
-        without_land = (PER_KVA_GBP * kva.sum(axis=1) + CHARGING_GBP_PER_KWH * self.daily_kwh
-                        + ATTENDANT_GBP_PER_H * 24.0 * stations)
+        without_land = (
+            PER_KVA_GBP * kva.sum(axis=1) + CHARGING_GBP_PER_KWH * self.daily_kwh + ATTENDANT_GBP_PER_H * 24.0 * stations
+        )
         return without_land + self.land_gbp, without_land
 
     def _evaluate(self, Z):
@@ -124,8 +132,12 @@ class EvStationSiting(FeederProblem):
         G = np.column_stack([np.where(res.converged, 0.0, 1.0), self.peak_kw - installed, over])
         total, without_land = self.costs(Z)
         branch_bus = self.network.branch_buses[:, 1]
-        extras = {"cost_without_land_gbp": without_land, "max_loading": loading[np.arange(pop), worst],
-                  "max_loading_branch_to_bus": branch_bus[worst], **self.diagnostics(res)}
+        extras = {
+            "cost_without_land_gbp": without_land,
+            "max_loading": loading[np.arange(pop), worst],
+            "max_loading_branch_to_bus": branch_bus[worst],
+            **self.diagnostics(res),
+        }
         return Evaluation(F=total[:, None], G=G, extras=extras)
 
     def all_choices(self) -> np.ndarray:
@@ -139,6 +151,11 @@ class EvStationSiting(FeederProblem):
         f = np.where(np.all(ev.G <= 0, axis=1), ev.F[:, 0], np.inf)
         i = int(np.argmin(f))
         solution = ",".join(str(int(v)) for v in Z[i])
-        fields = dict(value=float(f[i]), status="proven", solution=solution, method=f"enumeration of all {len(Z):,} choices",
-                      tolerance="exact: every choice evaluated")
+        fields = dict(
+            value=float(f[i]),
+            status="proven",
+            solution=solution,
+            method=f"enumeration of all {len(Z):,} choices",
+            tolerance="exact: every choice evaluated",
+        )
         return fields, len(Z)

@@ -11,6 +11,7 @@ bus set closed by the AC power flow, see ``optibench.problems.dg_certify``),
 and writes each result as it is found. IEEE 69 with three units (50,116 bus
 sets) takes about five minutes of one core; the rest well under two.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,11 @@ def main(argv=None) -> int:
             problem = optibench.get_problem("dg-placement", network=network, **params)
             optimum, stats = certify(problem)
             store(problem.name, problem.instance, optimum, path)
-            print(f"{network} {params}: {optimum.status} {optimum.value:.6f} kW at {optimum.solution} "
-                  f"({stats['power_flows']:,} power flows, {stats['time_s']:.0f} s)", flush=True)
+            print(
+                f"{network} {params}: {optimum.status} {optimum.value:.6f} kW at {optimum.solution} "
+                f"({stats['power_flows']:,} power flows, {stats['time_s']:.0f} s)",
+                flush=True,
+            )
     return 0
 
 

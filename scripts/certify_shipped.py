@@ -23,6 +23,7 @@ Usage: ``python scripts/certify_shipped.py [--problem NAME ...] [--store PATH]``
 (only those families; write to PATH instead of the shipped file); ``--list``
 prints the instances without computing them. A few minutes in all.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chosen = [(name, instance) for name, instance in INSTANCES if not args.problem or name in args.problem]
     if args.problem and not chosen:
-        parser.error(f"--problem: none of {args.problem} is among the shipped families "
-                     f"({', '.join(sorted({name for name, _ in INSTANCES}))})")
+        parser.error(
+            f"--problem: none of {args.problem} is among the shipped families "
+            f"({', '.join(sorted({name for name, _ in INSTANCES}))})"
+        )
     for name, instance in chosen:
         problem = get_problem(name, **instance)
         if args.list:
@@ -65,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         optimum, info = certify(problem)
         store(problem.name, problem.instance, optimum, args.store)
-        print(f"{name} {instance_key(problem.instance)}: {optimum.value:.10g} ({optimum.status}, "
-              f"{info['time_s']:.1f} s)", flush=True)
+        print(
+            f"{name} {instance_key(problem.instance)}: {optimum.value:.10g} ({optimum.status}, {info['time_s']:.1f} s)",
+            flush=True,
+        )
     return 0
 
 

@@ -11,6 +11,7 @@ loads in kW / kvar (converted to p.u. and MW only by code at the end of each
 file, which this script does not execute), so the numbers are copied as they
 are. Branches with status 0 are the cases' normally open tie lines.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,7 @@ CASES = {
     "ieee33": ("case33bw", "IEEE 33-bus feeder with its five tie lines"),
     "ieee33mg": (
         "case33mg",
-        "IEEE 33-bus variant used in many DG studies: branch 7-8 is "
-        "1.7114 + j1.2351 ohm instead of 0.7114 + j0.2351 ohm",
+        "IEEE 33-bus variant used in many DG studies: branch 7-8 is 1.7114 + j1.2351 ohm instead of 0.7114 + j0.2351 ohm",
     ),
     "ieee69": ("case69", "IEEE 69-bus feeder (PG&E portion)"),
     "case118zh": ("case118zh", "118-bus distribution system with 15 tie lines"),

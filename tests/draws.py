@@ -4,6 +4,7 @@ Used to pin an algorithm's update equations: the test lists the draws in the
 order the algorithm documents, and every call must match the next entry's
 method and shape.
 """
+
 import numpy as np
 
 

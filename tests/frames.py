@@ -1,4 +1,5 @@
 """Comparison of results tables for the runner, store and report tests."""
+
 import pandas as pd
 
 

@@ -1,4 +1,5 @@
 """A textbook sweep in plain Python, to check the Numba kernel against something simple."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Feasibility first: rank and Deb's fitness order solutions exactly as better() does."""
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -1,4 +1,5 @@
 """The classic DG problem (``dg-placement``): literature values, the stored optima and their certificate."""
+
 import json
 
 import numpy as np
@@ -33,14 +34,16 @@ def single_unit_search(problem):
     Independent of the certificate: only the problem's own evaluation (AC power flow) is used; an
     infeasible size counts 1e6 kW plus its violation, so the search stays on the feasible side.
     """
+
     def loss(bus, kw):
         ev = problem.evaluate_values([[bus, kw]])
         return ev.F[0, 0] if np.all(ev.G <= 0) else 1e6 + ev.G.max()
 
     found = []
     for bus in problem.candidate_buses():
-        r = minimize_scalar(lambda kw, bus=bus: loss(bus, kw), bounds=(0.0, problem.max_unit_kw), method="bounded",
-                            options={"xatol": 1e-4})
+        r = minimize_scalar(
+            lambda kw, bus=bus: loss(bus, kw), bounds=(0.0, problem.max_unit_kw), method="bounded", options={"xatol": 1e-4}
+        )
         found.append((r.fun, bus, r.x))
     return sorted(found)
 
@@ -104,8 +107,12 @@ def test_no_sizing_of_the_stored_buses_beats_the_stored_optimum(network, units):
     optimum = problem.known_optimum
     z = problem.parse_solution(optimum.solution)
     buses, sizes = z[:units], z[units:]
-    result = minimize(lambda kw: problem.evaluate_values(np.concatenate([buses, kw])[None, :]).F[0, 0],
-                      sizes + 100.0, method="Nelder-Mead", options={"xatol": 1e-3, "fatol": 1e-9, "maxiter": 4000})
+    result = minimize(
+        lambda kw: problem.evaluate_values(np.concatenate([buses, kw])[None, :]).F[0, 0],
+        sizes + 100.0,
+        method="Nelder-Mead",
+        options={"xatol": 1e-3, "fatol": 1e-9, "maxiter": 4000},
+    )
     assert result.fun >= optimum.value - 1e-6
     assert result.fun == pytest.approx(optimum.value, abs=1e-4)
 

@@ -6,6 +6,7 @@ is run (```python blocks in one namespace per page, ```bash blocks with
 each page runs in order in its own temporary folder, with its own optibench
 cache, on the small budgets the pages use.
 """
+
 import os
 import re
 import subprocess
@@ -33,8 +34,9 @@ def test_every_tutorial_has_runnable_blocks():
 
 def test_only_marked_blocks_are_taken(tmp_path):
     page = tmp_path / "page.md"
-    page.write_text("<!-- file: a/b.toml -->\n```toml\nx = 1\n```\n\n<!-- runnable -->\n```bash\necho hi\n```\n"
-                    "```python\nnot run\n```\n")
+    page.write_text(
+        "<!-- file: a/b.toml -->\n```toml\nx = 1\n```\n\n<!-- runnable -->\n```bash\necho hi\n```\n```python\nnot run\n```\n"
+    )
     assert blocks(page) == [("toml", "a/b.toml", "x = 1"), ("bash", None, "echo hi")]
 
 
@@ -61,7 +63,13 @@ def test_page_runs(page, tmp_path, monkeypatch):
 def test_site_builds_without_warnings(tmp_path):
     """``mkdocs build --strict``: a broken link, a missing page or a docstring the API reference cannot read fails."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(tmp_path / "site")],
-                          cwd=DOCS.parent, capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(tmp_path / "site")],
+        cwd=DOCS.parent,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "site" / "index.html").is_file()

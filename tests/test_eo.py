@@ -1,4 +1,5 @@
 """Equilibrium Optimizer: update equations, archive and memory pinned by hand; the paper's sphere result."""
+
 import math
 
 import numpy as np

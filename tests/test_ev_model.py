@@ -1,4 +1,5 @@
 """EV capacity forecasting model (paper 003, section 3) against a Monte Carlo of individual vehicles."""
+
 import numpy as np
 import pytest
 from scipy.integrate import quad
@@ -33,7 +34,7 @@ def test_soc_law_is_eq6():
     mu, sigma, d_r = 3.20, 0.6528, BEV.range_miles
 
     def h(e):
-        return np.exp(-(np.log(1 - e) + np.log(d_r) - mu) ** 2 / (2 * sigma**2)) / (d_r * (1 - e) * np.sqrt(2 * np.pi) * sigma)
+        return np.exp(-((np.log(1 - e) + np.log(d_r) - mu) ** 2) / (2 * sigma**2)) / (d_r * (1 - e) * np.sqrt(2 * np.pi) * sigma)
 
     atom = float(soc_cdf(BEV, 0.0, mu, sigma))
     assert atom + d_r * quad(h, 0.0, 1.0)[0] == pytest.approx(1.0, rel=1e-7)
@@ -67,7 +68,7 @@ def test_flexible_cohorts():
     atom = float(soc_cdf(BEV, 0.0, 3.20, 0.6528))
 
     def density(e):
-        return np.exp(-(np.log(1 - e) + np.log(d_r) - 3.20) ** 2 / (2 * 0.6528**2)) / ((1 - e) * np.sqrt(2 * np.pi) * 0.6528)
+        return np.exp(-((np.log(1 - e) + np.log(d_r) - 3.20) ** 2) / (2 * 0.6528**2)) / ((1 - e) * np.sqrt(2 * np.pi) * 0.6528)
 
     assert bev.soc0 == pytest.approx(quad(lambda e: e * density(e), 0.0, 1.0)[0], rel=1e-5)
     assert atom > 0 and (bev.soc_floor, phev.soc_floor) == (0.5, phev.soc0) and phev.soc0 < 0.5

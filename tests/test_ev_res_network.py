@@ -1,4 +1,5 @@
 """ev-res-network (paper 003 Case B with eq. 21's network losses): loss model against the AC power flow, exact optimum."""
+
 import numpy as np
 import pytest
 

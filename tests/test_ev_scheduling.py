@@ -1,5 +1,6 @@
 """EV scheduling QPs of paper 003 (eq. 15, 16, 20) under both fleet models: objective, KKT of the stored optimum,
 the paper's Case A figure, metaheuristics never below the optimum."""
+
 import numpy as np
 import pytest
 
@@ -8,8 +9,10 @@ from optibench.problems.ev_scheduling import PAPER_PEAK_VALLEY_MW, frank_wolfe_g
 from optibench.registry import get_algorithm, get_problem
 
 INSTANCES = [("ev-load-levelling", dict(scenario=s, fleet=m)) for m in ("flexible", "session") for s in (1, 2, 3)] + [
-    ("ev-res-support", dict(loss=0.0)), ("ev-res-support", dict(loss=0.07)),
-    ("ev-res-support", dict(loss=0.07, fleet="flexible"))]
+    ("ev-res-support", dict(loss=0.0)),
+    ("ev-res-support", dict(loss=0.07)),
+    ("ev-res-support", dict(loss=0.07, fleet="flexible")),
+]
 
 
 def stored(problem):

@@ -1,4 +1,5 @@
 """Branch-flow models: the cone relaxation against AC power flows, LinDistFlow against its closed form, devices."""
+
 import cvxpy as cp
 import numpy as np
 import pytest
@@ -9,8 +10,34 @@ from optibench.exact import BranchFlowModel, PhotovoltaicUnit, ScaledLoad, Stati
 from optibench.powerflow import solve
 
 # hourly load shape for multi-period tests (fraction of the rated loads)
-DAY = np.array([0.6, 0.55, 0.5, 0.5, 0.55, 0.65, 0.8, 0.9, 0.95, 1.0, 1.0, 0.95,
-                0.9, 0.9, 0.95, 1.0, 1.05, 1.1, 1.1, 1.05, 0.95, 0.85, 0.75, 0.65])
+DAY = np.array(
+    [
+        0.6,
+        0.55,
+        0.5,
+        0.5,
+        0.55,
+        0.65,
+        0.8,
+        0.9,
+        0.95,
+        1.0,
+        1.0,
+        0.95,
+        0.9,
+        0.9,
+        0.95,
+        1.0,
+        1.05,
+        1.1,
+        1.1,
+        1.05,
+        0.95,
+        0.85,
+        0.75,
+        0.65,
+    ]
+)
 
 
 @pytest.fixture(scope="module")

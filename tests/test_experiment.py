@@ -1,4 +1,5 @@
 """Experiment files: the example loads, and malformed files get errors naming the file, key and allowed values."""
+
 from pathlib import Path
 
 import pytest
@@ -69,14 +70,20 @@ def test_same_runs_ignores_run_count_only():
         (("max_evals = 200", "pop_size = 10\niterations = 0"), ["experiment.iterations: must be an integer >= 1, got 0"]),
         (('name = "sphere"', 'name = "sphre"'), ["problems[0].name: got 'sphre'; allowed: ", "sphere"]),
         (("{dim = 5}", "{dimm = 5}"), ["problems[0].instances[1]: problem 'sphere' has no parameter 'dimm'; allowed: dim"]),
-        (("{dim = 5}",
-         '{dim = "five"}'), ["problems[0].instances[1]: problem 'sphere': dim must be an integer >= 1, got 'five' (str)"]),
+        (
+            ("{dim = 5}", '{dim = "five"}'),
+            ["problems[0].instances[1]: problem 'sphere': dim must be an integer >= 1, got 'five' (str)"],
+        ),
         (("{dim = 5}", "{dim = 3}"), ["problems[0].instances[1]: problem 'sphere' {'dim': 3} is listed twice"]),
         (("instances = [{dim = 3}, {dim = 5}]", "instances = []"), ["problems[0].instances: must be a non-empty array"]),
-        (('name = "random-search"', 'name = "random_search"'), ["algorithms[0].name: got 'random_search'; allowed: ",
-         "random-search"]),
-        (("{pop_size = 20}",
-         "{popsize = 20}"), ["algorithms[0].params: algorithm 'random-search' has no parameter 'popsize'; allowed: pop_size"]),
+        (
+            ('name = "random-search"', 'name = "random_search"'),
+            ["algorithms[0].name: got 'random_search'; allowed: ", "random-search"],
+        ),
+        (
+            ("{pop_size = 20}", "{popsize = 20}"),
+            ["algorithms[0].params: algorithm 'random-search' has no parameter 'popsize'; allowed: pop_size"],
+        ),
         (("[[problems]]", "[problems]"), ["problems: must be an array of tables, written [[problems]]"]),
     ],
 )
@@ -133,18 +140,54 @@ params = {params}
 @pytest.mark.parametrize(
     "problem, instance, algorithm, params, key, expected",
     [
-        ("sphere", "{dim = 2}", "eo", '{pop_size = "50"}', "algorithms[0].params",
-         "algorithm 'eo': pop_size must be an integer >= 1, got '50' (str)"),
-        ("sphere", "{dim = 2}", "eo", "{pop_size = 0}", "algorithms[0].params",
-         "algorithm 'eo': pop_size must be an integer >= 1, got 0"),
-        ("sphere", "{dim = 2}", "wso", "{pop_size = -5}", "algorithms[0].params",
-         "algorithm 'wso': pop_size must be an integer >= 2, got -5"),
-        ("sphere", "{dim = 2}", "ga", "{pop_size = 10.5}", "algorithms[0].params",
-         "algorithm 'ga': pop_size must be an integer >= 2, got 10.5"),
-        ("sphere", "{dim = 2}", "ga", "{mutation_rate = 0.3}", "algorithms[0].params",
-         "algorithm 'ga' has no parameter 'mutation_rate'; its parameters: pop_size"),
-        ("evcs-placement", '{case = 1, vmin = "0.95"}', "random-search", "{}", "problems[0].instances[0]",
-         "problem 'evcs-placement': vmin must be a finite number >= 0.5 and <= 1.5 (or none), got '0.95' (str)"),
+        (
+            "sphere",
+            "{dim = 2}",
+            "eo",
+            '{pop_size = "50"}',
+            "algorithms[0].params",
+            "algorithm 'eo': pop_size must be an integer >= 1, got '50' (str)",
+        ),
+        (
+            "sphere",
+            "{dim = 2}",
+            "eo",
+            "{pop_size = 0}",
+            "algorithms[0].params",
+            "algorithm 'eo': pop_size must be an integer >= 1, got 0",
+        ),
+        (
+            "sphere",
+            "{dim = 2}",
+            "wso",
+            "{pop_size = -5}",
+            "algorithms[0].params",
+            "algorithm 'wso': pop_size must be an integer >= 2, got -5",
+        ),
+        (
+            "sphere",
+            "{dim = 2}",
+            "ga",
+            "{pop_size = 10.5}",
+            "algorithms[0].params",
+            "algorithm 'ga': pop_size must be an integer >= 2, got 10.5",
+        ),
+        (
+            "sphere",
+            "{dim = 2}",
+            "ga",
+            "{mutation_rate = 0.3}",
+            "algorithms[0].params",
+            "algorithm 'ga' has no parameter 'mutation_rate'; its parameters: pop_size",
+        ),
+        (
+            "evcs-placement",
+            '{case = 1, vmin = "0.95"}',
+            "random-search",
+            "{}",
+            "problems[0].instances[0]",
+            "problem 'evcs-placement': vmin must be a finite number >= 0.5 and <= 1.5 (or none), got '0.95' (str)",
+        ),
     ],
 )
 def test_bad_values_are_refused_before_anything_is_written(tmp_path, capsys, problem, instance, algorithm, params, key, expected):
@@ -167,8 +210,10 @@ def test_same_settings_under_two_labels_are_two_configurations(tmp_path):
     from optibench.runner import experiment_trials, run_batch
     from optibench.store import ResultStore
 
-    exp = parse_experiment(VALID.replace("instances = [{dim = 3}, {dim = 5}]", "instances = [{dim = 3}]")
-                           + '[[algorithms]]\nname = "random-search"\nparams = {pop_size = 20}\nlabel = "again"\n')
+    exp = parse_experiment(
+        VALID.replace("instances = [{dim = 3}, {dim = 5}]", "instances = [{dim = 3}]")
+        + '[[algorithms]]\nname = "random-search"\nparams = {pop_size = 20}\nlabel = "again"\n'
+    )
     trials = experiment_trials(exp)
     assert [t.identity["label"] for t in trials] == ["random-search"] * 4 + ["again"] * 4
     assert len({t.seed for t in trials}) == 8

@@ -1,6 +1,7 @@
 """Fault injection: a run that raises, returns a malformed population, evaluates to NaN or kills
 its worker is stored as a failed run (or, for NaN values, as an infeasible point), and every
 other run of the batch equals the same run of a clean batch."""
+
 import os
 import signal
 import subprocess
@@ -93,10 +94,18 @@ def _assert_only_the_doomed_run_failed(rows: pd.DataFrame, clean: pd.DataFrame, 
         ("ask", 1, "RuntimeError: ask failed on purpose", 0),
         ("ask", 2, "RuntimeError: ask failed on purpose", 0),
         ("tell", 1, "ZeroDivisionError: tell failed on purpose", POP),
-        ("nan", 1,
-         "PopulationError: optimizer 'random-search' asked for a non-finite point: population row 3, variable 1 is nan", POP),
-        ("shape", 1,
-         "PopulationError: optimizer 'random-search' asked for a population of shape (10, 1); expected (pop >= 1, 3)", 0),
+        (
+            "nan",
+            1,
+            "PopulationError: optimizer 'random-search' asked for a non-finite point: population row 3, variable 1 is nan",
+            POP,
+        ),
+        (
+            "shape",
+            1,
+            "PopulationError: optimizer 'random-search' asked for a population of shape (10, 1); expected (pop >= 1, 3)",
+            0,
+        ),
         ("empty", 1, "PopulationError: optimizer 'random-search' asked for a population of shape (0, 3)", 0),
     ],
 )

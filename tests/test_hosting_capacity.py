@@ -1,4 +1,5 @@
 """Paper 000's hosting capacity: the cone program, its AC re-check, the metaheuristic instance and the CLI."""
+
 import json
 import subprocess
 import sys
@@ -122,10 +123,18 @@ def test_profiles_are_replaceable(tmp_path):
 def test_readings_are_instance_keys():
     """Load fraction, substation voltage, ESS limit and scenario 7's source: checked, recorded, applied."""
     default = get_problem("hosting-capacity")
-    assert default.instance == {"scenario": 1, "ev": 1, "bus": 18, "load_fraction": 0.8, "v_source": 1.0,
-                                "ess_limit": "square", "scenario_source": "text"}
-    problem = get_problem("hosting-capacity", scenario=7, load_fraction=1, v_source=0.985, ess_limit="rated",
-                          scenario_source="table1")
+    assert default.instance == {
+        "scenario": 1,
+        "ev": 1,
+        "bus": 18,
+        "load_fraction": 0.8,
+        "v_source": 1.0,
+        "ess_limit": "square",
+        "scenario_source": "text",
+    }
+    problem = get_problem(
+        "hosting-capacity", scenario=7, load_fraction=1, v_source=0.985, ess_limit="rated", scenario_source="table1"
+    )
     assert problem.instance["load_fraction"] == 1.0 and isinstance(problem.instance["load_fraction"], float)
     assert problem.known_optimum is None  # a reading is part of the instance's identity
     case, base = problem.case, default.case
@@ -137,10 +146,18 @@ def test_readings_are_instance_keys():
     assert problem.xu[problem.space.slices["ess1_p_kw_0"]][0] == pytest.approx(0.95 * 300.0)
     assert case.scenario.svg_kvar == (600.0, 800.0)  # Table 1's scenario 7; the text's has the base SVGs
     assert HostingCapacityCase(7).scenario.svg_kvar == (400.0, 600.0)
-    assert all(HostingCapacityCase(s, scenario_source="table1").scenario == HostingCapacityCase(s).scenario
-               for s in (1, 2, 3, 4, 5, 6, 8))
-    for key, value in [("load_fraction", 0.0), ("load_fraction", "0.9"), ("v_source", 0.9), ("v_source", 1.06),
-                       ("ess_limit", "circle"), ("scenario_source", "table2")]:
+    assert all(
+        HostingCapacityCase(s, scenario_source="table1").scenario == HostingCapacityCase(s).scenario
+        for s in (1, 2, 3, 4, 5, 6, 8)
+    )
+    for key, value in [
+        ("load_fraction", 0.0),
+        ("load_fraction", "0.9"),
+        ("v_source", 0.9),
+        ("v_source", 1.06),
+        ("ess_limit", "circle"),
+        ("scenario_source", "table2"),
+    ]:
         with pytest.raises(ValueError, match=f"problem 'hosting-capacity': {key} must be"):
             HostingCapacity(**{key: value})
 
@@ -177,15 +194,21 @@ def test_cli_prints_capacity_status_time_and_recheck(capsys, bus18):
     heavier = json.loads(capsys.readouterr().out)
     assert heavier["instance"]["load_fraction"] == 0.9 and 0.0 < heavier["capacity_kw"] < bus18.capacity_kw
     # 90 % load at 0.985 p.u. already breaks the voltage floor without EV load: no capacity, exit status 1
-    assert main(["exact", "hosting-capacity", "--instance", "scenario=1,ev=1,bus=18,load_fraction=0.9,v_source=0.985",
-                 "--json"]) == 1
+    assert (
+        main(["exact", "hosting-capacity", "--instance", "scenario=1,ev=1,bus=18,load_fraction=0.9,v_source=0.985", "--json"])
+        == 1
+    )
     assert json.loads(capsys.readouterr().out)["status"] == "infeasible"
     assert HostingCapacityCase(load_fraction=0.9, v_source=0.985).solve(fixed_kw=0.0).solution.status == "infeasible"
 
 
 def test_json_output_is_not_mixed_with_solver_banners():
     """HiGHS prints its banner to file descriptor 1 on first use; the command sends it to stderr."""
-    out = subprocess.run([sys.executable, "-m", "optibench.cli", "exact", "hosting-capacity", "--options", "relaxation=linear",
-                          "--json"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "optibench.cli", "exact", "hosting-capacity", "--options", "relaxation=linear", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(out.stdout)["solver"] == "HIGHS"
     assert "HiGHS" in out.stderr

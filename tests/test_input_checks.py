@@ -1,4 +1,5 @@
 """Bad input is a named error before any work: decision values, kernel arrays, problem instances, CLI arguments and output."""
+
 import dataclasses
 import json
 import subprocess
@@ -40,16 +41,19 @@ def test_kernel_entry_refuses_bad_bus_indices_and_shapes():
         solve_batch(net, net.p_kw[:-1], net.q_kvar[:-1])
 
 
-@pytest.mark.parametrize("problem, instance, message", [
-    ("evcs-placement", {"vmin": "0.95"}, "vmin must be a finite number >= 0.5 and <= 1.5 (or none), got '0.95' (str)"),
-    ("evcs-placement", {"case": True}, "case must be one of 1, 2, 3, got True (bool)"),
-    ("dg-placement", {"units": 1.5}, "units must be an integer >= 1, got 1.5 (float)"),
-    ("dg-placement", {"vmin": 1.05, "vmax": 0.95}, "vmin must be below vmax"),
-    ("res-placement", {"stations": [12, "27", 61]}, "stations must be a list of integers >= 1 (or none), got [12, '27', 61]"),
-    ("rastrigin", {"dim": 0}, "dim must be an integer >= 1, got 0 (int)"),
-    ("ev-res-support", {"vehicles": "300"}, "vehicles must be an integer >= 1, got '300' (str)"),
-    ("ev-station-siting", {"feeder_headroom": float("nan")}, "feeder_headroom must be a finite number > 0, got nan"),
-])
+@pytest.mark.parametrize(
+    "problem, instance, message",
+    [
+        ("evcs-placement", {"vmin": "0.95"}, "vmin must be a finite number >= 0.5 and <= 1.5 (or none), got '0.95' (str)"),
+        ("evcs-placement", {"case": True}, "case must be one of 1, 2, 3, got True (bool)"),
+        ("dg-placement", {"units": 1.5}, "units must be an integer >= 1, got 1.5 (float)"),
+        ("dg-placement", {"vmin": 1.05, "vmax": 0.95}, "vmin must be below vmax"),
+        ("res-placement", {"stations": [12, "27", 61]}, "stations must be a list of integers >= 1 (or none), got [12, '27', 61]"),
+        ("rastrigin", {"dim": 0}, "dim must be an integer >= 1, got 0 (int)"),
+        ("ev-res-support", {"vehicles": "300"}, "vehicles must be an integer >= 1, got '300' (str)"),
+        ("ev-station-siting", {"feeder_headroom": float("nan")}, "feeder_headroom must be a finite number > 0, got nan"),
+    ],
+)
 def test_problem_instances_are_checked_naming_problem_and_key(problem, instance, message):
     with pytest.raises(ValueError) as info:
         optibench.get_problem(problem, **instance)

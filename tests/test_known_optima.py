@@ -1,4 +1,5 @@
 """Known optima are data with a status: stored, looked up without a solver, certified by one path."""
+
 import importlib.util
 import json
 from pathlib import Path
@@ -41,6 +42,7 @@ def cache(tmp_path, monkeypatch):
 @pytest.fixture
 def no_solver(monkeypatch):
     """Every solver and every family's certify / exact raise when called."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("a solver ran while reading a known optimum")
 
@@ -77,8 +79,14 @@ def test_reading_every_default_optimum_runs_no_solver(no_solver, capsys):
 def test_shipped_optima_match_the_problems_own_evaluation():
     """Each stored solution, evaluated by its problem: a proven value within the problem's tolerance, a bound below."""
     entries = stored_entries()
-    assert {name for name, _, _ in entries} >= {"evcs-placement", "hosting-capacity", "sop-operation", "sop-siting",
-                                                "ev-load-levelling", "ev-station-siting"}
+    assert {name for name, _, _ in entries} >= {
+        "evcs-placement",
+        "hosting-capacity",
+        "sop-operation",
+        "sop-siting",
+        "ev-load-levelling",
+        "ev-station-siting",
+    }
     for name, instance, optimum in entries:
         problem = optibench.get_problem(name, **instance)
         assert problem.known_optimum == optimum, (name, instance)
@@ -99,7 +107,7 @@ def test_certify_stores_in_the_user_cache_never_in_the_package(cache, capsys):
     assert user_store() == cache
     assert main(["certify", "ev-station-siting", "--instance", "candidates=6/14/26", "--store", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["stored"] == str(cache) and out["status"] == "proven" and out["power_flows"] == 6 ** 3
+    assert out["stored"] == str(cache) and out["status"] == "proven" and out["power_flows"] == 6**3
     assert SHIPPED.read_bytes() == shipped
     optimum, path = find("ev-station-siting", {"network": "ieee33", "candidates": [6, 14, 26], "feeder_headroom": 1.5})
     assert path == cache and optimum.value == out["value"]
@@ -158,8 +166,11 @@ def test_the_scripts_regenerate_every_shipped_entry():
         if script == "certify_shipped.py":
             listed |= {(name, instance_key(optibench.get_problem(name, **inst).instance)) for name, inst in module.INSTANCES}
         else:
-            listed |= {("dg-placement", instance_key(optibench.get_problem("dg-placement", network=net, **inst).instance))
-                       for net in module.NETWORKS for inst in module.INSTANCES}
+            listed |= {
+                ("dg-placement", instance_key(optibench.get_problem("dg-placement", network=net, **inst).instance))
+                for net in module.NETWORKS
+                for inst in module.INSTANCES
+            }
     shipped = {(name, instance_key(instance)) for name, instance, _ in stored_entries()}
     assert shipped <= listed, sorted(shipped - listed)
 

@@ -1,4 +1,5 @@
 """minimize's non-dominated archive against the definition, pair by pair."""
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,7 +30,7 @@ def test_nondominated_matches_the_definition(F, split):
     # with a known front first, only the comparisons with later rows are made
     head = F[: min(split, len(F))]
     front = head[by_definition(head)]
-    G = np.vstack([front, F[len(head):]])
+    G = np.vstack([front, F[len(head) :]])
     assert np.array_equal(nondominated(G, n_known=len(front)), by_definition(G))
 
 

@@ -1,4 +1,5 @@
 """Network files: loading, the literature's base cases, and bad data named precisely."""
+
 import json
 import shutil
 
@@ -72,8 +73,12 @@ def user_network(tmp_path):
 @pytest.mark.parametrize(
     "file, old, new, message",
     [
-        ("branches.csv", "21,8,2,2,0", "21,8,2,2,1",
-         r"form a loop: 2-3 \(row 2\), .*7-8 \(row 7\), 2-19 \(row 18\), 19-20 \(row 19\), 20-21 \(row 20\), 21-8 \(row 33\);"),
+        (
+            "branches.csv",
+            "21,8,2,2,0",
+            "21,8,2,2,1",
+            r"form a loop: 2-3 \(row 2\), .*7-8 \(row 7\), 2-19 \(row 18\), 19-20 \(row 19\), 20-21 \(row 20\), 21-8 \(row 33\);",
+        ),
         ("branches.csv", "2,19,0.164,0.1565,1", "2,19,0.164,0.1565,0", r"buses \[19, 20, 21, 22\] are not connected"),
         ("buses.csv", "\n5,60,30\n", "\n4,60,30\n", r"bus 4 is listed twice"),
         ("branches.csv", "32,33,0.341,0.5302,1", "32,34,0.341,0.5302,1", r"branch 32-34 .* missing bus 34"),
@@ -83,18 +88,34 @@ def user_network(tmp_path):
         ("buses.csv", "\n7,200,100\n", "\n7,nan,100\n", r"bus 7 has a non-finite load p_kw"),
         ("buses.csv", "\n7,200,100\n", "\n7,2OO,100\n", r"buses.csv, line 8: column 'p_kw' is not a number: '2OO'"),
         ("buses.csv", "bus,p_kw,q_kvar", "bus,p_mw,q_kvar", r"buses.csv: missing column\(s\) \['p_kw'\]"),
-        ("network.json", '"base_kv": 12.66', '"base_kv": -12.66',
-         r"network.json: base_kv must be a finite number > 0, got -12.66"),
+        (
+            "network.json",
+            '"base_kv": 12.66',
+            '"base_kv": -12.66',
+            r"network.json: base_kv must be a finite number > 0, got -12.66",
+        ),
         # bus numbers index lookup tables: a negative one would alias another bus, a huge one exhaust memory
         ("buses.csv", "\n5,60,30\n", "\n-5,60,30\n", r"bus -5 \(buses row 5\) must be a number from 1 to 999999"),
         ("buses.csv", "\n5,60,30\n", "\n100000000000,60,30\n", r"bus 100000000000 \(buses row 5\) must be a number from 1 to"),
         ("buses.csv", "\n5,60,30\n", "\n5,60,3,0\n", r"buses.csv, line 6: 4 fields but the header has 3 .*decimal comma"),
-        ("network.json", '"base_kv": 12.66', '"base_kv": "abc"',
-         r"network.json: base_kv must be a finite number > 0, got 'abc' \(str\)"),
-        ("network.json", '"slack_bus": 1,', '"slack_bus": 1.7,',
-         r"network.json: slack_bus must be an integer >= 1 .*got 1.7 \(float\)"),
-        ("network.json", '"slack_voltage_pu": 1.0', '"slack_voltage_pu": 5',
-         r"network.json: slack_voltage_pu must be a finite number >= 0.8 and <= 1.2, got 5"),
+        (
+            "network.json",
+            '"base_kv": 12.66',
+            '"base_kv": "abc"',
+            r"network.json: base_kv must be a finite number > 0, got 'abc' \(str\)",
+        ),
+        (
+            "network.json",
+            '"slack_bus": 1,',
+            '"slack_bus": 1.7,',
+            r"network.json: slack_bus must be an integer >= 1 .*got 1.7 \(float\)",
+        ),
+        (
+            "network.json",
+            '"slack_voltage_pu": 1.0',
+            '"slack_voltage_pu": 5',
+            r"network.json: slack_voltage_pu must be a finite number >= 0.8 and <= 1.2, got 5",
+        ),
     ],
 )
 def test_bad_data_is_named(user_network, file, old, new, message):

@@ -5,6 +5,7 @@ seeded runs identical, parameters round-tripping, bounds respected, better
 than random search, ...), run here on every registered algorithm with its
 defaults, plus what only the built-ins promise.
 """
+
 import pytest
 
 from optibench import algorithm_names, get_algorithm
@@ -77,8 +78,10 @@ def test_declared_expected_failures_become_strict_xfails_and_unknown_checks_are_
     assert mark.args[1][len(CHECKS)].id == "wso(pop_size=100)-check_params_round_trip"
     xfails = {p.id: m.kwargs for p in mark.args[1] for m in p.marks}
     reason = wso.expected_failures["check_finds_feasible_point_near_the_constrained_optimum"]
-    assert xfails == {f"{label}-check_finds_feasible_point_near_the_constrained_optimum": {"strict": True, "reason": reason}
-                      for label in ("wso", "wso(pop_size=100)")}
+    assert xfails == {
+        f"{label}-check_finds_feasible_point_near_the_constrained_optimum": {"strict": True, "reason": reason}
+        for label in ("wso", "wso(pop_size=100)")
+    }
 
     class Misdeclared(wso):
         expected_failures = {"check_budget": "typo"}

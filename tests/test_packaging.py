@@ -7,6 +7,7 @@ without an index into a fresh virtual environment outside the checkout
 command line from there: the power flow of a shipped network and a tiny batch, which need
 the package data (networks, profiles, known optima).
 """
+
 import importlib.util
 import json
 import os
@@ -52,7 +53,9 @@ def test_built_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     wheels = tmp_path / "wheels"
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert build.returncode == 0, build.stderr
     (wheel,) = wheels.glob("optibench-*.whl")
@@ -65,7 +68,9 @@ def test_built_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     python = venv / "bin" / "python"
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--ignore-installed", str(wheel)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert install.returncode == 0, install.stderr
     work = tmp_path / "elsewhere"

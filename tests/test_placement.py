@@ -1,4 +1,5 @@
 """Placement problems of paper 002 and the classic DG problem against independent references."""
+
 import itertools
 import json
 import subprocess
@@ -22,11 +23,14 @@ def station_loads(problem, buses):
     return p, net.q_kvar.copy()
 
 
-@pytest.mark.parametrize("case, placements", [
-    (1, [(12, 27, 61), (2, 3, 28), (69, 50, 35)]),
-    (2, [(2, 3, 4, 5, 6, 7, 8), (61, 62, 64, 11, 12, 27, 50)]),
-    (3, [tuple(range(2, 12)), (65, 64, 63, 62, 61, 60, 59, 58, 57, 56)]),
-])
+@pytest.mark.parametrize(
+    "case, placements",
+    [
+        (1, [(12, 27, 61), (2, 3, 28), (69, 50, 35)]),
+        (2, [(2, 3, 4, 5, 6, 7, 8), (61, 62, 64, 11, 12, 27, 50)]),
+        (3, [tuple(range(2, 12)), (65, 64, 63, 62, 61, 60, 59, 58, 57, 56)]),
+    ],
+)
 def test_evcs_loss_equals_newton_raphson(case, placements):
     problem = ob.get_problem("evcs-placement", case=case)
     assert problem.station_kw.sum() == pytest.approx({1: 1728.5, 2: 3011.5, 3: 4740.0}[case])
@@ -84,14 +88,17 @@ def test_res_placement_constraints():
     assert lifted.extras["vmin_pu"][0] > none.extras["vmin_pu"][0]
 
 
-@pytest.mark.parametrize("problem, instance, text, message", [
-    ("evcs-placement", {"case": 1}, "12,12,61", "not a valid solution"),
-    ("evcs-placement", {"case": 1}, "12,27", "expected 3 values"),
-    ("evcs-placement", {"case": 1}, "1,27,61", "1.0 is not one of its choices"),
-    ("dg-placement", {"units": 2}, "13:846", "expected 2 bus:kW pairs"),
-    ("dg-placement", {"units": 1}, "13-846", "not a bus:kW pair"),
-    ("evcs-placement", {"case": 4}, None, "case must be one of"),
-])
+@pytest.mark.parametrize(
+    "problem, instance, text, message",
+    [
+        ("evcs-placement", {"case": 1}, "12,12,61", "not a valid solution"),
+        ("evcs-placement", {"case": 1}, "12,27", "expected 3 values"),
+        ("evcs-placement", {"case": 1}, "1,27,61", "1.0 is not one of its choices"),
+        ("dg-placement", {"units": 2}, "13:846", "expected 2 bus:kW pairs"),
+        ("dg-placement", {"units": 1}, "13-846", "not a bus:kW pair"),
+        ("evcs-placement", {"case": 4}, None, "case must be one of"),
+    ],
+)
 def test_bad_solutions_and_instances_are_named(problem, instance, text, message):
     with pytest.raises(ValueError, match=message):
         p = ob.get_problem(problem, **instance)
@@ -100,8 +107,22 @@ def test_bad_solutions_and_instances_are_named(problem, instance, text, message)
 
 def test_cli_evaluate_matches_newton_raphson():
     out = subprocess.run(
-        [sys.executable, "-m", "optibench.cli", "evaluate", "evcs-placement", "--instance", "case=1",
-         "--x", "12,27,61", "--json"], capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-m",
+            "optibench.cli",
+            "evaluate",
+            "evcs-placement",
+            "--instance",
+            "case=1",
+            "--x",
+            "12,27,61",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     report = json.loads(out.stdout)
     problem = ob.get_problem("evcs-placement", case=1)
     v, loss = PandapowerCase(problem.network).solve(*station_loads(problem, (12, 27, 61)))
@@ -114,8 +135,5 @@ def test_cli_evaluate_matches_newton_raphson():
 def test_eo_reaches_the_certified_case1_optimum():
     """Paper 002's setting (population 50) at a fifth of its budget: EO's best of 5 runs is the optimum."""
     problem = ob.get_problem("evcs-placement", case=1)
-    best = min(
-        ob.minimize(problem, ob.get_algorithm("eo", pop_size=50), max_evals=10_000, seed=seed).f
-        for seed in range(5)
-    )
+    best = min(ob.minimize(problem, ob.get_algorithm("eo", pop_size=50), max_evals=10_000, seed=seed).f for seed in range(5))
     assert best == pytest.approx(problem.known_optimum.value, abs=1e-9)

@@ -1,4 +1,5 @@
 """Figures: the same data give the same bytes, unchanged files are not rewritten, axes say what they show."""
+
 import math
 
 import numpy as np
@@ -17,11 +18,32 @@ def _results(shift=0.0):
     for label, finals in (("A", [1000.002, 1000.003, 1000.001]), ("B", [1000.004, 1000.002, 1000.005])):
         for run, final in enumerate(finals):
             history = np.array([[10, final + 0.004, 0.0], [20, final + 0.001, 0.0], [30, final + shift, 0.0]])
-            rows.append({"problem": "evcs-placement", "instance": '{"case":1}', "label": label, "run": run,
-                         "best_f": final + shift, "violation": 0.0, "n_evals": 30, "history": history, "status": "ok",
-                         "optimum": 1000.0, "optimum_status": "bound"})
-    rows.append({**rows[-1], "run": 3, "best_f": math.nan, "violation": math.nan, "n_evals": 12,
-                 "history": np.empty((0, 3)), "status": "failed"})
+            rows.append(
+                {
+                    "problem": "evcs-placement",
+                    "instance": '{"case":1}',
+                    "label": label,
+                    "run": run,
+                    "best_f": final + shift,
+                    "violation": 0.0,
+                    "n_evals": 30,
+                    "history": history,
+                    "status": "ok",
+                    "optimum": 1000.0,
+                    "optimum_status": "bound",
+                }
+            )
+    rows.append(
+        {
+            **rows[-1],
+            "run": 3,
+            "best_f": math.nan,
+            "violation": math.nan,
+            "n_evals": 12,
+            "history": np.empty((0, 3)),
+            "status": "failed",
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -57,7 +79,14 @@ def test_axes_name_the_objective_without_offset(monkeypatch, tmp_path):
         close(fig)
 
 
-@pytest.mark.parametrize("problem, label", [("evcs-placement", "loss_kw"), ("sop-operation", "series + converter loss (kW)"),
-                                            ("sphere", "objective"), ("not-registered", "objective")])
+@pytest.mark.parametrize(
+    "problem, label",
+    [
+        ("evcs-placement", "loss_kw"),
+        ("sop-operation", "series + converter loss (kW)"),
+        ("sphere", "objective"),
+        ("not-registered", "objective"),
+    ],
+)
 def test_objective_label_from_the_registered_problem(problem, label):
     assert objective_label(problem) == label

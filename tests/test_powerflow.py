@@ -1,4 +1,5 @@
 """Behaviour of solve_batch: collapse, batching, warm start, branch quantities, bad arguments."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """The Numba sweep against pandapower's Newton-Raphson and a plain Python sweep."""
+
 import json
 import subprocess
 import sys
@@ -84,7 +85,9 @@ def test_numba_kernel_equals_plain_sweep(name):
 def test_cli_json_matches_newton_raphson(name):
     out = subprocess.run(
         [sys.executable, "-m", "optibench.cli", "powerflow", name, "--json"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     report = json.loads(out.stdout)
     net = load_network(name)

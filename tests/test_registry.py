@@ -1,4 +1,5 @@
 """The registry: built-in names resolve to the classes that carry them, lazily."""
+
 import re
 import subprocess
 import sys
@@ -82,15 +83,17 @@ def fresh_registry(monkeypatch, tmp_path):
 def test_plugin_failing_at_import_is_left_out_with_one_warning(fresh_registry, capsys):
     from optibench.cli import main
 
-    fresh_registry(("algorithms", "broken-pso", "broken_plugin:PSO"),
-                   ("algorithms", "plain-pso", "optibench_pso_example:PlainPSO"))
+    fresh_registry(
+        ("algorithms", "broken-pso", "broken_plugin:PSO"), ("algorithms", "plain-pso", "optibench_pso_example:PlainPSO")
+    )
     with pytest.warns(UserWarning) as caught:
         names = optibench.algorithm_names()
         assert main(["list", "algorithms"]) == 0
         assert optibench.algorithm_names() == names
     assert [str(w.message) for w in caught] == [
         "optibench: plugin 'broken-pso' (broken_plugin:PSO, group optibench.algorithms) could not be loaded "
-        "and is left out: RuntimeError: plugin import exploded"]
+        "and is left out: RuntimeError: plugin import exploded"
+    ]
     assert names == sorted([*BUILTIN_ALGORITHMS, "plain-pso"])
     listed = [line.split()[0] for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
     assert listed == names
@@ -98,18 +101,22 @@ def test_plugin_failing_at_import_is_left_out_with_one_warning(fresh_registry, c
         optibench.get_algorithm("broken-pso")
 
 
-@pytest.mark.parametrize("other, source", [
-    ("wso", "built-in optibench.algorithms.wso:WarStrategyOptimization"),
-    ("plain-pso", "plugin entry point 'plain-pso' = optibench_pso_example:PlainPSO (group optibench.algorithms)"),
-])
+@pytest.mark.parametrize(
+    "other, source",
+    [
+        ("wso", "built-in optibench.algorithms.wso:WarStrategyOptimization"),
+        ("plain-pso", "plugin entry point 'plain-pso' = optibench_pso_example:PlainPSO (group optibench.algorithms)"),
+    ],
+)
 def test_name_declared_twice_is_refused_naming_both_sources(fresh_registry, capsys, other, source):
     from optibench.cli import main
     from optibench.registry import NameCollision
 
-    fresh_registry(("algorithms", "plain-pso", "optibench_pso_example:PlainPSO"),
-                   ("algorithms", other, "my_package:MyWSO"))
-    expected = (f"algorithm name '{other}' is declared more than once: {source}; plugin entry point '{other}' = "
-                f"my_package:MyWSO (group optibench.algorithms). Each name has one declaration: rename the plugin's entry point")
+    fresh_registry(("algorithms", "plain-pso", "optibench_pso_example:PlainPSO"), ("algorithms", other, "my_package:MyWSO"))
+    expected = (
+        f"algorithm name '{other}' is declared more than once: {source}; plugin entry point '{other}' = "
+        f"my_package:MyWSO (group optibench.algorithms). Each name has one declaration: rename the plugin's entry point"
+    )
     for use in (optibench.algorithm_names, lambda: optibench.get_algorithm(other)):
         with pytest.raises(NameCollision) as caught:
             use()

@@ -1,4 +1,5 @@
 """Reports recomputed independently from the stored Parquet rows; statistics against textbook formulas; figures render."""
+
 import io
 import math
 
@@ -91,9 +92,26 @@ def test_summary_recomputed_from_parquet_rows(folder, rows):
     table = summary(_labelled(folder.read()), rtol=RTOL)
     assert len(table) == len(expected) == 6
     assert list(table.columns) == [
-        "case", "algorithm", "done", "failed", "planned", "feasible", "best", "worst", "mean", "std", "median",
-        "evals", "time_s", "optimum", "best gap to optimum %", "mean gap to optimum %",
-        "best known", "best gap to best known %", "mean gap to best known %", "success",
+        "case",
+        "algorithm",
+        "done",
+        "failed",
+        "planned",
+        "feasible",
+        "best",
+        "worst",
+        "mean",
+        "std",
+        "median",
+        "evals",
+        "time_s",
+        "optimum",
+        "best gap to optimum %",
+        "mean gap to optimum %",
+        "best known",
+        "best gap to best known %",
+        "mean gap to best known %",
+        "success",
     ]
     for rec in table.to_dict("records"):
         want = expected[(rec["case"], rec["algorithm"])]
@@ -119,12 +137,12 @@ def test_csv_report_from_the_command_line(folder, rows, capsys):
             assert rec[column] == pytest.approx(want[column], rel=1e-12, nan_ok=True)
 
 
-
 def test_bad_tolerances_are_refused_before_reading(folder, capsys):
     assert main(["report", str(folder.folder), "--atol", "-1"]) == 2
     assert capsys.readouterr().err == "optibench report: --atol must be a finite number >= 0, got -1.0\n"
     assert main(["report", str(folder.folder), "--alpha", "1"]) == 2
     assert "--alpha must be between 0 and 1, got 1.0" in capsys.readouterr().err
+
 
 def test_paper_layout_puts_cases_in_columns(folder, rows):
     expected = _expected(rows)
@@ -171,16 +189,30 @@ def test_rank_sum_against_normal_approximation_by_hand(folder):
 def _synthetic(values):
     """Results rows with one run per (case, algorithm) of the given medians {case: {algorithm: value}}."""
     rows = [
-        {"problem": case, "instance": "{}", "label": algo, "best_f": v, "violation": 0.0, "n_evals": 1, "time_s": 0.0,
-         "optimum": math.nan, "optimum_is_bound": False}
-        for case, by_algo in values.items() for algo, v in by_algo.items()
+        {
+            "problem": case,
+            "instance": "{}",
+            "label": algo,
+            "best_f": v,
+            "violation": 0.0,
+            "n_evals": 1,
+            "time_s": 0.0,
+            "optimum": math.nan,
+            "optimum_is_bound": False,
+        }
+        for case, by_algo in values.items()
+        for algo, v in by_algo.items()
     ]
     return pd.DataFrame(rows)
 
 
 def test_friedman_against_formula():
-    values = {"c1": {"A": 1, "B": 2, "C": 3}, "c2": {"A": 1, "B": 3, "C": 2},
-              "c3": {"A": 2, "B": 1, "C": 3}, "c4": {"A": 1, "B": 2, "C": 3}}
+    values = {
+        "c1": {"A": 1, "B": 2, "C": 3},
+        "c2": {"A": 1, "B": 3, "C": 2},
+        "c3": {"A": 2, "B": 1, "C": 3},
+        "c4": {"A": 1, "B": 2, "C": 3},
+    }
     result = friedman(_synthetic(values))
     rank_sums = {"A": 1 + 1 + 2 + 1, "B": 2 + 3 + 1 + 2, "C": 3 + 2 + 3 + 3}
     n, k = 4, 3
@@ -209,8 +241,20 @@ def test_infeasible_runs_rank_last():
     assert set(rank_sum_tests(df)["best"]) == {"A"}
 
 
-BASE = {"problem": "p", "instance": "{}", "label": "A", "best_f": 0.0, "violation": 0.0, "n_evals": 100, "time_s": 0.1,
-        "optimum": 10.0, "status": "ok", "optimum_status": "proven", "optimum_method": "enumeration", "success_atol": 1e-3}
+BASE = {
+    "problem": "p",
+    "instance": "{}",
+    "label": "A",
+    "best_f": 0.0,
+    "violation": 0.0,
+    "n_evals": 100,
+    "time_s": 0.1,
+    "optimum": 10.0,
+    "status": "ok",
+    "optimum_status": "proven",
+    "optimum_method": "enumeration",
+    "success_atol": 1e-3,
+}
 """A results row of the current store, complete and feasible; the tests below change what they need."""
 
 
@@ -233,13 +277,27 @@ def test_success_uses_the_problems_tolerance_unless_overridden():
 def test_gap_columns_are_named_by_the_optimum_status():
     bound = {"problem": "q", "optimum": 5.0, "optimum_status": "bound", "optimum_method": "SOCP relaxation"}
     known = {"problem": "r", "optimum": -4.0, "optimum_status": "best-known", "optimum_method": "best of 50 EO runs"}
-    df = _frame({"best_f": 10.0}, {"best_f": 12.0}, {**bound, "best_f": 5.0}, {**bound, "best_f": 6.0},
-                {**known, "best_f": -4.0}, {**known, "best_f": -3.0},
-                {"problem": "s", "optimum": math.nan, "optimum_status": None})
+    df = _frame(
+        {"best_f": 10.0},
+        {"best_f": 12.0},
+        {**bound, "best_f": 5.0},
+        {**bound, "best_f": 6.0},
+        {**known, "best_f": -4.0},
+        {**known, "best_f": -3.0},
+        {"problem": "s", "optimum": math.nan, "optimum_status": None},
+    )
     table = summary(df).set_index("case")
     assert list(table.columns[-10:]) == [
-        "optimum", "best gap to optimum %", "mean gap to optimum %", "best known", "best gap to best known %",
-        "mean gap to best known %", "bound", "best gap to bound %", "mean gap to bound %", "success",
+        "optimum",
+        "best gap to optimum %",
+        "mean gap to optimum %",
+        "best known",
+        "best gap to best known %",
+        "mean gap to best known %",
+        "bound",
+        "best gap to bound %",
+        "mean gap to bound %",
+        "success",
     ]
     assert table.loc["p", ["optimum", "best gap to optimum %", "mean gap to optimum %"]].tolist() == [10.0, 0.0, 10.0]
     assert table.loc["q", ["bound", "best gap to bound %", "mean gap to bound %"]].tolist() == [5.0, 0.0, 10.0]
@@ -260,11 +318,15 @@ def test_failed_runs_are_counted_and_left_out():
     runs = [{"best_f": 10.0}, {"best_f": 11.0}, {"best_f": 12.0}, {"label": "B", "best_f": 13.0}, {"label": "B", "best_f": 14.0}]
     df = _frame(*runs, failed)
     table = summary(df).set_index("algorithm")
-    assert table[["done", "failed", "planned"]].to_dict("index") == {"A": {"done": 3, "failed": 0, "planned": 3},
-                                                                    "B": {"done": 2, "failed": 1, "planned": 3}}
+    assert table[["done", "failed", "planned"]].to_dict("index") == {
+        "A": {"done": 3, "failed": 0, "planned": 3},
+        "B": {"done": 2, "failed": 1, "planned": 3},
+    }
     assert table.loc["B", ["feasible", "best", "mean", "evals", "success"]].tolist() == [1.0, 13.0, 13.5, 100.0, 0.0]
-    warning = ("Warning: unequal numbers of complete runs in p (A 3, B 2); "
-               "the rank tests and Friedman ranks compare samples of different sizes.")
+    warning = (
+        "Warning: unequal numbers of complete runs in p (A 3, B 2); "
+        "the rank tests and Friedman ranks compare samples of different sizes."
+    )
     assert unequal_runs_warnings(summary(df)) == [warning]
     text = report_text(df)
     assert warning in text.splitlines() and "| p | B | 2/1/3 | 100% | 13 |" in text
@@ -345,8 +407,9 @@ def test_report_of_a_partial_folder_counts_planned_runs(tmp_path, capsys):
     store.folder.mkdir(exist_ok=True)
     store.experiment_file.write_text(EXPERIMENT, encoding="utf-8")
     for algorithm, label, runs in (("random-search", "rs", 4), ("eo", "EO", 2)):
-        rows = run_trials("sphere", algorithm, runs=runs, max_evals=60, seed=0, instance={"dim": 2}, params={"pop_size": 10},
-                          label=label)
+        rows = run_trials(
+            "sphere", algorithm, runs=runs, max_evals=60, seed=0, instance={"dim": 2}, params={"pop_size": 10}, label=label
+        )
         for row in rows.to_dict("records"):
             store.write(row)
     assert main(["report", str(tmp_path)]) == 0
@@ -379,8 +442,14 @@ def test_markdown_and_latex_formats(folder):
     assert "p\\_holm" in latex and "% Wilcoxon" in latex
     table = format_table(pd.DataFrame({"name": ["a_b", "c%"], "x": [1.23456789, math.nan], "success": [0.5, 1.0]}), "latex")
     assert table.splitlines() == [
-        "\\begin{tabular}{lrr}", "\\toprule", "name & x & success \\\\", "\\midrule",
-        "a\\_b & 1.23457 & 50\\% \\\\", "c\\% & -- & 100\\% \\\\", "\\bottomrule", "\\end{tabular}",
+        "\\begin{tabular}{lrr}",
+        "\\toprule",
+        "name & x & success \\\\",
+        "\\midrule",
+        "a\\_b & 1.23457 & 50\\% \\\\",
+        "c\\% & -- & 100\\% \\\\",
+        "\\bottomrule",
+        "\\end{tabular}",
     ]
 
 
@@ -396,6 +465,7 @@ def test_figures_render(folder, tmp_path):
     assert sorted(p.name for p in paths) == ["convergence.png", "convergence.svg", "final_values.png", "final_values.svg"]
     assert all(p.stat().st_size > 10_000 for p in paths)
     v_base = np.linspace(1.0, 0.91, 33)
-    files = voltage_profile_plot({"case 1": {"base": v_base, "best": np.minimum(v_base + 0.04, 1.0)},
-                                  "case 2": {"base": v_base}}, tmp_path / "voltage")
+    files = voltage_profile_plot(
+        {"case 1": {"base": v_base, "best": np.minimum(v_base + 0.04, 1.0)}, "case 2": {"base": v_base}}, tmp_path / "voltage"
+    )
     assert [f.suffix for f in files] == [".png", ".svg"] and all(f.stat().st_size > 10_000 for f in files)

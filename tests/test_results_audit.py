@@ -1,5 +1,6 @@
 """Every committed results folder is reproduced by the committed code: two stored runs re-run from their
 seeds, and the report regenerated from the Parquet file, compared with what is stored."""
+
 import shutil
 from pathlib import Path
 

@@ -1,5 +1,6 @@
 """``optibench run`` and its results folder: where it may write, the lock, damaged files,
 a complete folder left untouched, failed runs retried, Ctrl-C, --jobs and the Dask scheduler."""
+
 import json
 import os
 import socket
@@ -86,8 +87,12 @@ def test_a_foreign_folder_is_refused(here, capsys):
 
 @pytest.mark.parametrize(
     "line, key",
-    [('name = "../../x"', "experiment.name"), ('output = "../elsewhere"', "experiment.output"),
-     ('output = "/tmp/x"', "experiment.output"), ('output = "."', "experiment.output")],
+    [
+        ('name = "../../x"', "experiment.name"),
+        ('output = "../elsewhere"', "experiment.output"),
+        ('output = "/tmp/x"', "experiment.output"),
+        ('output = "."', "experiment.output"),
+    ],
 )
 def test_an_experiment_file_cannot_write_outside_the_current_folder(here, capsys, line, key):
     (here / "bad.toml").write_text(EXPERIMENT.replace('name = "tiny"', line))
@@ -172,8 +177,15 @@ def test_failed_runs_are_kept_unless_retried(here, capsys):
     folder = here / "results" / "tiny"
     store = ResultStore(folder)
     clean = store.read()
-    failed = clean.iloc[1].to_dict() | {"status": "failed", "error": "RuntimeError: boom", "traceback": "Traceback ...",
-                                         "best_f": np.nan, "violation": np.nan, "best_x": None, "history": np.empty((0, 3))}
+    failed = clean.iloc[1].to_dict() | {
+        "status": "failed",
+        "error": "RuntimeError: boom",
+        "traceback": "Traceback ...",
+        "best_f": np.nan,
+        "violation": np.nan,
+        "best_x": None,
+        "history": np.empty((0, 3)),
+    }
     store.write(failed)
     assert store.read()["status"].tolist() == ["ok", "failed"]
     capsys.readouterr()
@@ -198,8 +210,10 @@ def test_ctrl_c_says_how_to_resume(here, capsys, monkeypatch):
     monkeypatch.setattr(run_command, "run_batch", interrupted_after_one_run)
     assert main(["run", "tiny.toml", "--jobs", "1"]) == 130
     err = capsys.readouterr().err
-    assert ("interrupted; 1 of 2 runs are stored in results/tiny. Continue with:\n"
-            "  optibench run tiny.toml --out results/tiny --jobs 1 --resume") in err
+    assert (
+        "interrupted; 1 of 2 runs are stored in results/tiny. Continue with:\n"
+        "  optibench run tiny.toml --out results/tiny --jobs 1 --resume"
+    ) in err
     assert "Traceback" not in err and not (here / "results" / "tiny" / LOCK_FILE).exists()
     monkeypatch.setattr(run_command, "run_batch", real)
     assert main(["run", "tiny.toml", "--out", "results/tiny", "--jobs", "1", "--resume"]) == 0

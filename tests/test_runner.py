@@ -1,4 +1,5 @@
 """Trial runner: one row per run, seeds that depend only on the run's identity, any n_jobs or backend."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """Soft open points: the device in the cone program and LinDistFlow, and the ``sop-operation`` problem."""
+
 import json
 
 import numpy as np
@@ -58,12 +59,19 @@ def test_all_ties_beat_reconfiguration_and_the_meshed_feeder(ieee33, all_ties):
     meshed = PandapowerCase(ieee33)
     for bus_i, bus_j, r_ohm, x_ohm in ieee33.ties:
         meshed._pp.create_line_from_parameters(
-            meshed.pn, ieee33.index_of(int(bus_i)), ieee33.index_of(int(bus_j)), length_km=1.0,
-            r_ohm_per_km=r_ohm, x_ohm_per_km=x_ohm, c_nf_per_km=0.0, max_i_ka=1e6,
+            meshed.pn,
+            ieee33.index_of(int(bus_i)),
+            ieee33.index_of(int(bus_j)),
+            length_km=1.0,
+            r_ohm_per_km=r_ohm,
+            x_ohm_per_km=x_ohm,
+            c_nf_per_km=0.0,
+            max_i_ka=1e6,
         )
     _, meshed_loss = meshed.solve(ieee33.p_kw, ieee33.q_kvar)
     opened = [
-        k for k, (a, b) in enumerate(zip(meshed.pn.line.from_bus, meshed.pn.line.to_bus))
+        k
+        for k, (a, b) in enumerate(zip(meshed.pn.line.from_bus, meshed.pn.line.to_bus))
         if {ieee33.bus_ids[a], ieee33.bus_ids[b]} in [set(pair) for pair in RECONFIGURED_OPEN]
     ]
     assert len(opened) == 5

@@ -1,4 +1,5 @@
 """Paper 001's SOP siting MILP on the dual-feeder system: plans, AC re-check, monotonicity in SOPs and delta."""
+
 import json
 
 import numpy as np

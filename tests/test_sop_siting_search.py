@@ -1,4 +1,5 @@
 """The registered sop-siting problem (outer plan, inner dispatch LP) against the MILP on the dual system."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """Voltage stability reserve (paper 003, eq. 30) against repeated Newton-Raphson of pandapower."""
+
 import json
 import subprocess
 import sys

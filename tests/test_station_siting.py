@@ -1,4 +1,5 @@
 """EV station siting and sizing (paper 003, section 5): enumeration against a plain brute-force loop."""
+
 import itertools
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Results store: atomic run files, Parquet round trip, and a killed batch resumed to the same table."""
+
 import json
 import os
 import signal
@@ -83,8 +84,10 @@ def test_unfinished_temporary_file_is_ignored(tmp_path, runs):
 
 
 def test_invocations_are_recorded(tmp_path):
-    exp = parse_experiment('[experiment]\nname = "demo"\ndescription = "d"\nmax_evals = 5\n'
-                           '[[problems]]\nname = "sphere"\n[[algorithms]]\nname = "random-search"\n')
+    exp = parse_experiment(
+        '[experiment]\nname = "demo"\ndescription = "d"\nmax_evals = 5\n'
+        '[[problems]]\nname = "sphere"\n[[algorithms]]\nname = "random-search"\n'
+    )
     store = ResultStore(tmp_path / "o")
     store.record_invocation(exp, "optibench run demo.toml", __version__)
     store.record_invocation(exp, "optibench run demo.toml --resume", __version__)
@@ -197,8 +200,16 @@ def test_empty_folder_is_refused(tmp_path, capsys):
 def test_a_rerun_replaces_a_failed_row_even_after_consolidation(tmp_path, runs):
     store = ResultStore(tmp_path)
     ok = runs.iloc[0].to_dict()
-    failed = ok | {"status": "failed", "error": "RuntimeError: boom", "traceback": "Traceback ...", "best_f": np.nan,
-                   "violation": np.nan, "n_evals": 40, "best_x": None, "history": np.empty((0, 3))}
+    failed = ok | {
+        "status": "failed",
+        "error": "RuntimeError: boom",
+        "traceback": "Traceback ...",
+        "best_f": np.nan,
+        "violation": np.nan,
+        "n_evals": 40,
+        "best_x": None,
+        "history": np.empty((0, 3)),
+    }
     store.write(failed)
     store.consolidate()
     assert store.stored_status() == {row_key(ok): "failed"}
@@ -210,8 +221,18 @@ def test_a_rerun_replaces_a_failed_row_even_after_consolidation(tmp_path, runs):
 
 
 def test_files_written_before_the_new_columns_are_read(tmp_path, runs):
-    legacy = runs.iloc[:3].drop(columns=["status", "error", "traceback", "n_nonfinite", "optimum_status", "optimum_method",
-                                          "success_atol", "optibench_version"])
+    legacy = runs.iloc[:3].drop(
+        columns=[
+            "status",
+            "error",
+            "traceback",
+            "n_nonfinite",
+            "optimum_status",
+            "optimum_method",
+            "success_atol",
+            "optibench_version",
+        ]
+    )
     legacy["optimum_is_bound"] = [True, False, False]
     legacy["optimum"] = [1.0, 2.0, np.nan]
     store = ResultStore(tmp_path)

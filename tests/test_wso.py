@@ -1,4 +1,5 @@
 """War Strategy Optimization: moves, greedy acceptance, ranks and weights, relocation pinned by hand."""
+
 import numpy as np
 
 from draws import FixedDraws

@@ -18,6 +18,7 @@ repeats, after a short untimed run of each case (imports, compilation). Compared
 Needs mealpy (``pip install mealpy``; its metadata pins numpy<=1.26, so
 ``pip install --no-deps mealpy opfunu`` keeps a newer numpy).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -167,8 +168,9 @@ def main(argv=None) -> int:
         print(f"{'algorithm':<30} {'evals':>7} {'total us':>9} {'objective us':>13} {'overhead us':>12}  overhead ratio")
         for label, r in rows.items():
             ratio = "" if label == r["compared_with"] else f"{r['ratio']:.1f} x {r['compared_with']}"
-            print(f"{label:<30} {r['evals']:>7} {r['total_us']:>9.2f} {r['objective_us']:>13.2f} "
-                  f"{r['overhead_us']:>12.2f}  {ratio}")
+            print(
+                f"{label:<30} {r['evals']:>7} {r['total_us']:>9.2f} {r['objective_us']:>13.2f} {r['overhead_us']:>12.2f}  {ratio}"
+            )
     slow = [label for label in (EO, WSO) if rows[label]["overhead_us"] >= TARGET_US]
     if slow:
         print(f"above the {TARGET_US} us target: {', '.join(slow)}")

@@ -20,6 +20,7 @@ the mean over buses 2-33 of ``(C_expanded - C_base) / C_base``, with base
 scenario 1 (Table 2) or 5 (Table 3) and expansions SVG = 2 / 6, ESS = 3 / 7,
 PV = 4 / 8.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,10 @@ from optibench.exact.sweep import solve_many  # noqa: E402
 from optibench.problems.hosting_capacity import SCENARIOS, HostingCapacityCase  # noqa: E402
 from optibench.report import format_table  # noqa: E402
 
-EXPANSIONS = {"Table 2 (scenarios 1-4, 4 MW)": (1, {"ESS": 3, "SVG": 2, "PV": 4}),
-              "Table 3 (scenarios 5-8, 6 MW)": (5, {"ESS": 7, "SVG": 6, "PV": 8})}
+EXPANSIONS = {
+    "Table 2 (scenarios 1-4, 4 MW)": (1, {"ESS": 3, "SVG": 2, "PV": 4}),
+    "Table 3 (scenarios 5-8, 6 MW)": (5, {"ESS": 7, "SVG": 6, "PV": 8}),
+}
 PAPER_GROWTH_PERCENT = {
     ("Table 2 (scenarios 1-4, 4 MW)", 1): {"ESS": 105.52, "SVG": 114.59, "PV": 6.01},
     ("Table 2 (scenarios 1-4, 4 MW)", 2): {"ESS": 31.48, "SVG": 29.35, "PV": 0.28},
@@ -46,12 +49,22 @@ PAPER_GROWTH_PERCENT = {
     ("Table 3 (scenarios 5-8, 6 MW)", 2): {"ESS": 32.76, "SVG": 31.8, "PV": 0.29},
 }
 COLUMNS = {
-    "instance_scenario": "scenario", "instance_ev": "ev", "instance_bus": "bus", "capacity_kw": "capacity_kw",
-    "status": "status", "objective": "objective_kw", "solve_time_s": "solve_time_s", "wall_time_s": "wall_time_s",
+    "instance_scenario": "scenario",
+    "instance_ev": "ev",
+    "instance_bus": "bus",
+    "capacity_kw": "capacity_kw",
+    "status": "status",
+    "objective": "objective_kw",
+    "solve_time_s": "solve_time_s",
+    "wall_time_s": "wall_time_s",
     "simultaneous_charge_discharge_kw": "simultaneous_charge_discharge_kw",
-    "ac_recheck_loss_kwh": "ac_loss_kwh", "ac_recheck_model_loss_kwh": "model_loss_kwh", "ac_recheck_vmin_pu": "ac_vmin_pu",
-    "ac_recheck_vmax_pu": "ac_vmax_pu", "ac_recheck_voltage_violation_pu": "ac_voltage_violation_pu",
-    "ac_recheck_branch_violation_kva": "ac_line_violation_kw", "ac_recheck_relaxation_gap": "relaxation_gap",
+    "ac_recheck_loss_kwh": "ac_loss_kwh",
+    "ac_recheck_model_loss_kwh": "model_loss_kwh",
+    "ac_recheck_vmin_pu": "ac_vmin_pu",
+    "ac_recheck_vmax_pu": "ac_vmax_pu",
+    "ac_recheck_voltage_violation_pu": "ac_voltage_violation_pu",
+    "ac_recheck_branch_violation_kva": "ac_line_violation_kw",
+    "ac_recheck_relaxation_gap": "relaxation_gap",
 }
 
 
@@ -79,9 +92,16 @@ def growth_rates(table: pd.DataFrame) -> pd.DataFrame:
             cap = capacity_pivot(table, ev)
             for unit, scenario in expansions.items():
                 growth = (cap[scenario] - cap[base]) / cap[base]
-                rows.append({"table": label, "ev": ev, "expansion": unit, "ours_percent": 100 * growth.mean(),
-                             "paper_percent": PAPER_GROWTH_PERCENT[(label, ev)][unit],
-                             "ours_growth_of_mean_percent": 100 * (cap[scenario].mean() / cap[base].mean() - 1)})
+                rows.append(
+                    {
+                        "table": label,
+                        "ev": ev,
+                        "expansion": unit,
+                        "ours_percent": 100 * growth.mean(),
+                        "paper_percent": PAPER_GROWTH_PERCENT[(label, ev)][unit],
+                        "ours_growth_of_mean_percent": 100 * (cap[scenario].mean() / cap[base].mean() - 1),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -91,8 +111,11 @@ COMPARED_INSTANCES = ((1, 1, 2), (1, 1, 18), (1, 2, 33), (4, 1, 18), (8, 1, 2))
 
 def compare_models(instances=COMPARED_INSTANCES) -> pd.DataFrame:
     """Capacity, objective and AC re-check of each instance under every model variant available."""
-    variants = [("SOCP, relaxed binaries (Clarabel)", "socp", False), ("LinDistFlow LP (HiGHS)", "linear", False),
-                ("LinDistFlow MILP (HiGHS)", "linear", True)]
+    variants = [
+        ("SOCP, relaxed binaries (Clarabel)", "socp", False),
+        ("LinDistFlow LP (HiGHS)", "linear", False),
+        ("LinDistFlow MILP (HiGHS)", "linear", True),
+    ]
     if importlib.util.find_spec("pyscipopt") is not None:
         variants.append(("MISOCP (SCIP)", "socp", True))
     rows = []
@@ -101,10 +124,21 @@ def compare_models(instances=COMPARED_INSTANCES) -> pd.DataFrame:
         for label, relaxation, binary in variants:
             result = case.solve(relaxation, binary)
             check = result.solution.recheck
-            rows.append({"scenario": scenario, "ev": ev, "bus": bus, "model": label, "status": result.solution.status,
-                         "capacity_kw": result.capacity_kw, "objective_kw": result.solution.objective,
-                         "simultaneous_kw": result.simultaneous_kw, "ac_vmin_pu": check.vmin_pu.min(),
-                         "ac_voltage_violation_pu": check.voltage_violation_pu, "wall_time_s": result.solution.wall_time_s})
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "ev": ev,
+                    "bus": bus,
+                    "model": label,
+                    "status": result.solution.status,
+                    "capacity_kw": result.capacity_kw,
+                    "objective_kw": result.solution.objective,
+                    "simultaneous_kw": result.simultaneous_kw,
+                    "ac_vmin_pu": check.vmin_pu.min(),
+                    "ac_voltage_violation_pu": check.voltage_violation_pu,
+                    "wall_time_s": result.solution.wall_time_s,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -180,7 +214,8 @@ def main(argv=None) -> int:
         models = format_table(compare_models(), "markdown")
         (out / "models.md").write_text(
             "# Model variants on a few instances\n\nCommand: `python benchmarks/seed000/hosting_capacity.py "
-            "--from-csv results/seed000/capacity.csv --compare-models`\n\n" + models + "\n")
+            "--from-csv results/seed000/capacity.csv --compare-models`\n\n" + models + "\n"
+        )
         written.append(out / "models.md")
     for path in written:
         print(path)

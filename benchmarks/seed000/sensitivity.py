@@ -13,6 +13,7 @@ reading (from ``capacity.csv``) and Table 1's (expanded SVGs as well).
 The new cone programs (4 x 192 + 64, a few minutes on one core) go to
 ``sensitivity.csv`` (``--from-csv`` reuses it), the tables to ``sensitivity.md``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,12 @@ from hosting_capacity import COLUMNS, EXPANSIONS, PAPER_GROWTH_PERCENT, capacity
 
 from optibench.report import format_table
 
-READING_COLUMNS = {"instance_load_fraction": "load_fraction", "instance_v_source": "v_source",
-                   "instance_ess_limit": "ess_limit", "instance_scenario_source": "scenario_source"}
+READING_COLUMNS = {
+    "instance_load_fraction": "load_fraction",
+    "instance_v_source": "v_source",
+    "instance_ess_limit": "ess_limit",
+    "instance_scenario_source": "scenario_source",
+}
 PROJECT = "project's reading (load 80 %, 1.0 p.u., ESS square)"
 READINGS = {
     PROJECT: {},
@@ -38,8 +43,10 @@ READINGS = {
 TABLE2 = "Table 2 (scenarios 1-4, 4 MW)"
 TABLE2_SCENARIOS = (1, 2, 3)
 """Base, SVG and ESS scenarios of Table 2."""
-SCENARIO7_READINGS = {"text: scenario 3 with 6 MW (SVGs 0.4 / 0.6 Mvar)": "text",
-                      "Table 1 as printed (SVGs 0.6 / 0.8 Mvar)": "table1"}
+SCENARIO7_READINGS = {
+    "text: scenario 3 with 6 MW (SVGs 0.4 / 0.6 Mvar)": "text",
+    "Table 1 as printed (SVGs 0.6 / 0.8 Mvar)": "table1",
+}
 TABLE3 = "Table 3 (scenarios 5-8, 6 MW)"
 
 
@@ -83,9 +90,15 @@ def scenario7_rates(base: pd.DataFrame, readings: pd.DataFrame) -> pd.DataFrame:
         for ev in (1, 2):
             base5 = capacity_pivot(base, ev)[5]
             c7 = capacity_pivot(expanded, ev)[7]
-            rows.append({"scenario 7": label, "ev": ev, "ESS_percent": 100 * ((c7 - base5) / base5).mean(),
-                         "paper_ESS_percent": PAPER_GROWTH_PERCENT[(TABLE3, ev)]["ESS"],
-                         "scenario7_largest_mw": c7.max() / 1000.0})
+            rows.append(
+                {
+                    "scenario 7": label,
+                    "ev": ev,
+                    "ESS_percent": 100 * ((c7 - base5) / base5).mean(),
+                    "paper_ESS_percent": PAPER_GROWTH_PERCENT[(TABLE3, ev)]["ESS"],
+                    "scenario7_largest_mw": c7.max() / 1000.0,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -103,13 +116,18 @@ def report(rates: pd.DataFrame, scenario7: pd.DataFrame, readings: pd.DataFrame,
         "left out of the means.\n",
         format_table(rates, "markdown"),
         "",
-        *[f"- closest to the paper for EV type {r.ev}: {r.reading} ({r.ESS_percent:.0f} / {r.SVG_percent:.0f} % "
-          f"against {r.paper_ESS_percent:.0f} / {r.paper_SVG_percent:.0f} %)" for r in closest.itertuples()],
+        *[
+            f"- closest to the paper for EV type {r.ev}: {r.reading} ({r.ESS_percent:.0f} / {r.SVG_percent:.0f} % "
+            f"against {r.paper_ESS_percent:.0f} / {r.paper_SVG_percent:.0f} %)"
+            for r in closest.itertuples()
+        ],
         "\n## Scenario 7: ESS growth against scenario 5 (Table 3)\n",
         format_table(scenario7, "markdown"),
         "\n## Checks over the new programs\n",
-        (f"- programs: {len(readings)}; solved (optimal or optimal_inaccurate): {int(solved.sum())}; "
-         f"other statuses: {readings.loc[~solved, 'status'].value_counts().to_dict()}"),
+        (
+            f"- programs: {len(readings)}; solved (optimal or optimal_inaccurate): {int(solved.sum())}; "
+            f"other statuses: {readings.loc[~solved, 'status'].value_counts().to_dict()}"
+        ),
         f"- largest relaxation gap (p.u.^2): {readings.relaxation_gap.max():.2e}",
         f"- largest AC voltage violation (p.u.): {readings.ac_voltage_violation_pu.max():.2e}",
         f"- largest simultaneous charge and discharge (kW): {readings.simultaneous_charge_discharge_kw.max():.2e}",

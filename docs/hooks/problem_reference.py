@@ -5,6 +5,7 @@ cannot drift from them: the family's class docstring, its instance keys with
 their defaults (the constructor's signature), its success tolerance, and the
 table of its optima shipped in ``optibench/data/known_optima.json``.
 """
+
 import inspect
 import json
 import re

@@ -4,6 +4,7 @@ Each benchmark module declares ``add_arguments(parser)`` and
 ``run_from_args(args, command)``; :func:`run_benchmark` runs one, both for
 ``optibench bench NAME`` and for the scripts ``benchmarks/perf/NAME.py``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,14 @@ def report_header(title: str, command: str, report: dict) -> list[str]:
     """
     machine = ", ".join(f"{k} {v}" for k, v in report["machine"].items())
     load = " / ".join(f"{x:.2f}" for x in report["load_average_1min"])
-    return [f"# {title}", "", f"Command: `{command}`, run {date.today().isoformat()}.", "",
-            f"Machine: {machine}, 1-minute load average before / after: {load}", ""]
+    return [
+        f"# {title}",
+        "",
+        f"Command: `{command}`, run {date.today().isoformat()}.",
+        "",
+        f"Machine: {machine}, 1-minute load average before / after: {load}",
+        "",
+    ]
 
 
 def emit(args, report: dict, text: str) -> int:
@@ -56,4 +63,3 @@ def emit(args, report: dict, text: str) -> int:
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
     return 0
-

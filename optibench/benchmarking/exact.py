@@ -8,6 +8,7 @@ two EV types x eight scenarios with ``--jobs`` processes and reports its wall
 time and how many programs were solved. Targets: one program < 2 s, the
 sweep < 10 min on the 2-core reference machine.
 """
+
 from __future__ import annotations
 
 import time

@@ -13,6 +13,7 @@ and the largest voltage difference between the engines (p.u.). The slower
 engines solve a subset of the rows when the full batch would take minutes;
 their throughput is per power flow, so the ratios stay comparable.
 """
+
 from __future__ import annotations
 
 import os
@@ -148,8 +149,10 @@ def format_report(report: dict) -> str:
                 f"| {dv['pandapower']:.1e} / {max(dv['pgm_newton_raphson'], dv['pgm_iterative_current']):.1e} |"
             )
         else:
-            lines.append(f"| {r['system']} | {r['buses']} | {r['batch']} | {r['optibench_1thread']:,.0f} | "
-                         f"{r['optibench_all_cores']:,.0f} | | | | | | |")
+            lines.append(
+                f"| {r['system']} | {r['buses']} | {r['batch']} | {r['optibench_1thread']:,.0f} | "
+                f"{r['optibench_all_cores']:,.0f} | | | | | | |"
+            )
     if "ieee69_us_per_powerflow_1thread" in report:
         lines += [
             "",

@@ -5,6 +5,7 @@ power loads at every bus but the slack, and a stiff source at the slack bus.
 pandapower and power-grid-model are optional dependencies (extras ``test``
 and ``bench``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,9 +24,14 @@ class PandapowerCase:
         pp.create_ext_grid(pn, net.slack, vm_pu=net.slack_voltage_pu, va_degree=0.0)
         child = net.order[1:]
         pp.create_lines_from_parameters(
-            pn, net.parent[child], child, length_km=1.0,
-            r_ohm_per_km=net.r_ohm[child], x_ohm_per_km=net.x_ohm[child],
-            c_nf_per_km=0.0, max_i_ka=1e6,
+            pn,
+            net.parent[child],
+            child,
+            length_km=1.0,
+            r_ohm_per_km=net.r_ohm[child],
+            x_ohm_per_km=net.x_ohm[child],
+            c_nf_per_km=0.0,
+            max_i_ka=1e6,
         )
         self.loaded = np.array([i for i in range(net.n_bus) if i != net.slack])
         pp.create_loads(pn, self.loaded, p_mw=0.0, q_mvar=0.0)

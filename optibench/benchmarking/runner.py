@@ -13,6 +13,7 @@
   power-flow kernel; for 2 processes, starting the workers). Target on 2
   cores: >= 1.7x for 20 runs.
 """
+
 from __future__ import annotations
 
 import json
@@ -165,8 +166,9 @@ def format_report(report: dict, command: str) -> str:
 def add_arguments(parser) -> None:
     parser.add_argument("--overhead-runs", type=int, default=500, help="trivial runs for the overhead (default %(default)s)")
     parser.add_argument("--runs", type=int, default=20, help="EO runs per speed-up batch (default %(default)s)")
-    parser.add_argument("--budgets", default=",".join(map(str, BUDGETS)),
-                        help="comma-separated evaluations per EO run (default %(default)s)")
+    parser.add_argument(
+        "--budgets", default=",".join(map(str, BUDGETS)), help="comma-separated evaluations per EO run (default %(default)s)"
+    )
     add_output_arguments(parser)
 
 

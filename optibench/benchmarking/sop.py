@@ -9,6 +9,7 @@ four-feeder MILP < 60 s; a 20-point front < 10 min. With fewer than 20
 points the 20-point time is also given, extrapolated linearly from the
 measured time per front point (labelled as such).
 """
+
 from __future__ import annotations
 
 import time
@@ -32,9 +33,15 @@ def run(system: str, points: int) -> dict:
     front = get_problem("sop-siting", system=system, objectives=2).exact(points=points)["front"]
     wall = time.perf_counter() - start
     report = {
-        "machine": machine(), "system": system,
-        "one_milp": {"wall_s": one, "solver_s": plan["solve_time_s"], "status": plan["status"],
-                     "mip_gap": plan.get("mip_gap"), "capacity_kw": plan.get("total_capacity_kw")},
+        "machine": machine(),
+        "system": system,
+        "one_milp": {
+            "wall_s": one,
+            "solver_s": plan["solve_time_s"],
+            "status": plan["status"],
+            "mip_gap": plan.get("mip_gap"),
+            "capacity_kw": plan.get("total_capacity_kw"),
+        },
         "front": {"points": points, "wall_s": wall, "optimal": sum(p["status"] == "optimal" for p in front)},
         "load_average_1min": [load_before, load_average()],
     }
@@ -49,16 +56,19 @@ def format_report(report: dict, command: str) -> str:
     gap = "" if one["mip_gap"] is None else f" at MIP gap {100 * one['mip_gap']:.2g} %"
     lines = [
         *report_header("SOP siting (paper 001) MILP: solve times", command, report),
-        "| measurement | time (s) | target (s) | notes |", "|---|---:|---:|---|",
+        "| measurement | time (s) | target (s) | notes |",
+        "|---|---:|---:|---|",
         f"| one eq. 21 MILP on {report['system']} (build + solve + AC re-check) | {one['wall_s']:.1f} | {ONE_MILP_TARGET_S:.0f} "
         f"| HiGHS {one['solver_s']:.1f} s, {one['status']}{gap}, capacity {one['capacity_kw']:.0f} kW |",
         f"| {front['points']}-point front on {report['system']} (measured) | {front['wall_s']:.1f} | "
         f"| {front['optimal']} optimal |",
     ]
     if "extrapolated_20_point_s" in front:
-        lines.append(f"| 20-point front, EXTRAPOLATED from the {front['points']}-point time "
-                     f"| {front['extrapolated_20_point_s']:.0f} "
-                     f"| {FRONT_TARGET_S:.0f} | linear in the number of points; not measured |")
+        lines.append(
+            f"| 20-point front, EXTRAPOLATED from the {front['points']}-point time "
+            f"| {front['extrapolated_20_point_s']:.0f} "
+            f"| {FRONT_TARGET_S:.0f} | linear in the number of points; not measured |"
+        )
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ Modules are imported only when their command runs, so start-up stays fast.
 When the reader of the output goes away (``optibench list problems | head -1``)
 the command stops quietly, as other command-line tools do.
 """
+
 from __future__ import annotations
 
 import argparse

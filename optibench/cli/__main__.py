@@ -1,4 +1,5 @@
 """``python -m optibench.cli``: the same as the ``optibench`` command."""
+
 import sys
 
 from optibench.cli import main

@@ -1,4 +1,5 @@
 """``optibench audit OUTDIR``: re-run stored runs of a results folder and regenerate its report."""
+
 from __future__ import annotations
 
 import sys
@@ -7,8 +8,13 @@ import sys
 def add_parser(parser) -> None:
     parser.add_argument("outdir", nargs="+", help="results folder(s) written by 'optibench run'")
     parser.add_argument("--runs", type=int, default=2, metavar="N", help="stored runs to re-run per folder (default 2)")
-    parser.add_argument("--max-ulp", type=int, default=0, metavar="U",
-                        help="largest difference allowed in units in the last place (default 0: bit-identical)")
+    parser.add_argument(
+        "--max-ulp",
+        type=int,
+        default=0,
+        metavar="U",
+        help="largest difference allowed in units in the last place (default 0: bit-identical)",
+    )
     parser.epilog = "Exit status 1 when a re-run or the regenerated report differs from what is stored, 2 on a bad folder."
 
 

@@ -4,6 +4,7 @@ Each benchmark module of :mod:`optibench.benchmarking` declares its own
 options (``add_arguments``) and is imported only when it runs, so the heavy
 references it compares with never slow down other commands.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,7 @@ BENCHMARKS = {
 
 
 def add_parser(parser) -> None:
-    parser.add_argument("benchmark", choices=sorted(BENCHMARKS),
-                        help="; ".join(f"{k}: {v}" for k, v in BENCHMARKS.items()))
+    parser.add_argument("benchmark", choices=sorted(BENCHMARKS), help="; ".join(f"{k}: {v}" for k, v in BENCHMARKS.items()))
     parser.add_argument("options", nargs=argparse.REMAINDER, help="the benchmark's own options (NAME --help lists them)")
 
 

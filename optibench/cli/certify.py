@@ -6,6 +6,7 @@ see :mod:`optibench.known_optima`. ``--store`` saves it in the user's cache
 (``$XDG_CACHE_HOME/optibench/known_optima.json``), ``--store PATH`` in PATH;
 nothing is written into the installed package.
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,9 +17,15 @@ from .problem_args import add_problem_arguments, build_problem
 
 def add_parser(parser) -> None:
     add_problem_arguments(parser)
-    parser.add_argument("--store", nargs="?", const="", default=None, metavar="PATH",
-                        help="save it as the instance's known optimum: in the user's cache "
-                             "($XDG_CACHE_HOME/optibench/known_optima.json), or in PATH when given")
+    parser.add_argument(
+        "--store",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="save it as the instance's known optimum: in the user's cache "
+        "($XDG_CACHE_HOME/optibench/known_optima.json), or in PATH when given",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 

@@ -1,4 +1,5 @@
 """``optibench evaluate PROBLEM --instance ... --x "..."``: check one solution by hand."""
+
 from __future__ import annotations
 
 import sys
@@ -9,8 +10,9 @@ from .problem_args import add_problem_arguments, build_problem
 
 def add_parser(parser) -> None:
     add_problem_arguments(parser)
-    parser.add_argument("--x", required=True,
-                        help='the solution in the problem\'s own terms, e.g. "12,27,61" or "13:846,30:1159"')
+    parser.add_argument(
+        "--x", required=True, help='the solution in the problem\'s own terms, e.g. "12,27,61" or "13:846,30:1159"'
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 

@@ -5,6 +5,7 @@ The problem family offers it as ``exact(**options)`` beside its problem
 Pareto front, re-checked by the AC power flow, returned as a JSON-ready
 summary with the solver's ``status``.
 """
+
 from __future__ import annotations
 
 import sys
@@ -15,12 +16,18 @@ from .problem_args import add_problem_arguments, build_problem, parse_instance
 
 def add_parser(parser) -> None:
     add_problem_arguments(parser)
-    parser.add_argument("--options", default="", metavar="KEY=VALUE,...",
-                        help="options of the exact method, e.g. relaxation=linear,binary=true (hosting-capacity), "
-                             "points=10 (sop-siting with objectives=2)")
+    parser.add_argument(
+        "--options",
+        default="",
+        metavar="KEY=VALUE,...",
+        help="options of the exact method, e.g. relaxation=linear,binary=true (hosting-capacity), "
+        "points=10 (sop-siting with objectives=2)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.epilog = ("Exit status 1 when the solver returns no solution (the output says why), "
-                     "2 on a bad instance or a problem without an exact baseline.")
+    parser.epilog = (
+        "Exit status 1 when the solver returns no solution (the output says why), "
+        "2 on a bad instance or a problem without an exact baseline."
+    )
 
 
 def run(args) -> int:

@@ -2,6 +2,7 @@
 
 A plug-in that fails to load is left out with a warning; a name declared twice is an error.
 """
+
 from __future__ import annotations
 
 import inspect

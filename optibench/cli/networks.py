@@ -1,4 +1,5 @@
 """``optibench networks``: the shipped test systems."""
+
 from __future__ import annotations
 
 from .output import to_json
@@ -30,6 +31,8 @@ def run(args) -> int:
         return 0
     print(f"{'network':<10} {'buses':>5} {'ties':>4} {'load kW':>9} {'load kvar':>9}  source")
     for r in rows:
-        print(f"{r['network']:<10} {r['buses']:>5} {r['tie_lines']:>4} {r['load_kw']:>9.1f} {r['load_kvar']:>9.1f}  "
-              f"{r['source'][:70]}")
+        print(
+            f"{r['network']:<10} {r['buses']:>5} {r['tie_lines']:>4} {r['load_kw']:>9.1f} {r['load_kvar']:>9.1f}  "
+            f"{r['source'][:70]}"
+        )
     return 0

@@ -4,6 +4,7 @@ Every JSON document a command prints goes through :func:`to_json`: NaN and
 infinities (no solution, a diverged power flow) become ``null``, so the
 output is strict JSON that any parser reads.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """``optibench plot OUTDIR``: convergence and final-value figures of a results folder."""
+
 from __future__ import annotations
 
 import sys
@@ -7,8 +8,10 @@ import sys
 def add_parser(parser) -> None:
     parser.add_argument("outdir", help="results folder written by 'optibench run'")
     parser.add_argument("--to", help="folder for the figures (default: OUTDIR)")
-    parser.epilog = ("Figures are byte-stable: a file whose bytes would not change is not rewritten, "
-                     "so re-plotting unchanged results leaves a committed folder as it was.")
+    parser.epilog = (
+        "Figures are byte-stable: a file whose bytes would not change is not rewritten, "
+        "so re-plotting unchanged results leaves a committed folder as it was."
+    )
 
 
 def run(args) -> int:

@@ -1,4 +1,5 @@
 """``optibench powerflow NETWORK``: one power flow, as a table or JSON."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,8 +11,13 @@ from .output import to_json
 
 def add_parser(parser) -> None:
     parser.add_argument("network", help="shipped network name (see 'optibench networks') or a network folder")
-    parser.add_argument("--load-scale", type=load_scale, default=1.0, metavar="S",
-                        help="multiply every load by S, a finite number >= 0 (default 1)")
+    parser.add_argument(
+        "--load-scale",
+        type=load_scale,
+        default=1.0,
+        metavar="S",
+        help="multiply every load by S, a finite number >= 0 (default 1)",
+    )
     parser.add_argument("--voltages", action="store_true", help="also print every bus voltage")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.epilog = "Exit status 1 when the power flow does not converge (the output says so)."
@@ -52,8 +58,7 @@ def run(args) -> int:
         "load_kvar": float(net.q_kvar.sum() * args.load_scale),
     }
     buses = [
-        {"bus": int(b), "vm_pu": float(vm), "va_deg": float(va)}
-        for b, vm, va in zip(net.bus_ids, res.vm_pu[0], res.va_deg[0])
+        {"bus": int(b), "vm_pu": float(vm), "va_deg": float(va)} for b, vm, va in zip(net.bus_ids, res.vm_pu[0], res.va_deg[0])
     ]
     if args.json:
         if args.voltages:
@@ -61,8 +66,10 @@ def run(args) -> int:
         print(to_json(summary))
         return 0 if summary["converged"] else 1
     state = "converged" if summary["converged"] else "DID NOT CONVERGE: no solution (voltage collapse, or raise the sweep limit)"
-    print(f"{net.name}: {net.n_bus} buses, load {summary['load_kw']:.1f} kW + j{summary['load_kvar']:.1f} kvar "
-          f"(scale {args.load_scale:g})")
+    print(
+        f"{net.name}: {net.n_bus} buses, load {summary['load_kw']:.1f} kW + j{summary['load_kvar']:.1f} kvar "
+        f"(scale {args.load_scale:g})"
+    )
     print(f"power flow {state} after {summary['iterations']} sweeps")
     if not summary["converged"]:
         return 1

@@ -5,6 +5,7 @@ joined by ``/`` are a list (``stations=3/2/28``), any other text with ``/``
 stays text (a file path). An item without ``=`` continues the value before
 it, so ``ties=8-21,9-15`` is ``{"ties": "8-21,9-15"}``.
 """
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """``optibench report OUTDIR``: tables and statistical tests of a results folder."""
+
 from __future__ import annotations
 
 import json
@@ -12,18 +13,27 @@ _OPTIONS = ("rtol", "atol", "alpha")
 
 def add_parser(parser) -> None:
     parser.add_argument("outdir", help="results folder written by 'optibench run'")
-    parser.add_argument("--format", default="markdown",
-                        help="markdown (default), csv (the summary table only) or latex (booktabs)")
-    parser.add_argument("--layout", default="long",
-                        help="long (default): a row per instance and algorithm; "
-                             "paper: rows best/worst/mean/std/runs per algorithm, a column per instance")
-    parser.add_argument("--atol", type=float,
-                        help="success: absolute tolerance to the optimum or best-known value, in objective units "
-                             "(default: each problem's declared tolerance)")
-    parser.add_argument("--rtol", type=float,
-                        help="success: relative tolerance, times |optimum|, added to the absolute one (default: 0)")
-    parser.add_argument("--alpha", type=float,
-                        help="significance level of the rank-sum tests (default: optibench.report.DEFAULT_ALPHA)")
+    parser.add_argument(
+        "--format", default="markdown", help="markdown (default), csv (the summary table only) or latex (booktabs)"
+    )
+    parser.add_argument(
+        "--layout",
+        default="long",
+        help="long (default): a row per instance and algorithm; "
+        "paper: rows best/worst/mean/std/runs per algorithm, a column per instance",
+    )
+    parser.add_argument(
+        "--atol",
+        type=float,
+        help="success: absolute tolerance to the optimum or best-known value, in objective units "
+        "(default: each problem's declared tolerance)",
+    )
+    parser.add_argument(
+        "--rtol", type=float, help="success: relative tolerance, times |optimum|, added to the absolute one (default: 0)"
+    )
+    parser.add_argument(
+        "--alpha", type=float, help="significance level of the rank-sum tests (default: optibench.report.DEFAULT_ALPHA)"
+    )
     parser.add_argument("-o", "--output", help="write to this file instead of printing")
     parser.epilog = (
         "Failed runs are counted (runs done/failed/planned) and left out of the statistics. "
@@ -114,8 +124,9 @@ def folder_report(store, fmt: str = "markdown", layout: str = "long", **options)
         f"Made by `{i['command']}` (optibench {i['optibench']}, Python {i['python']}, {i['machine']}, {i['started']})."
         for i in meta.get("invocations", [])
     ]
-    notes.append(f"Regenerate this report with `optibench report {store.folder}` "
-                 f"and the figures with `optibench plot {store.folder}`.")
+    notes.append(
+        f"Regenerate this report with `optibench report {store.folder}` and the figures with `optibench plot {store.folder}`."
+    )
     results = store.read()
     planned, planned_note = planned_runs(store, results)
     notes.append(planned_note)

@@ -1,4 +1,5 @@
 """``optibench run EXPERIMENT.toml``: run an experiment, store every run, write the report and figures."""
+
 from __future__ import annotations
 
 import shlex
@@ -16,21 +17,32 @@ INTERRUPTED = 130
 def add_parser(parser) -> None:
     parser.add_argument("experiment", help="experiment file (TOML), e.g. benchmarks/example.toml")
     parser.add_argument("--runs", type=int, metavar="N", help="runs per problem instance and algorithm (default: the file's)")
-    parser.add_argument("--jobs", type=int, metavar="J",
-                        help="worker processes, >= 1 (1: runs in this process), or -1 for one per CPU (default); "
-                             "never more than the runs left")
-    parser.add_argument("--out", metavar="DIR",
-                        help="results folder, anywhere (default: the file's output, which must lie below the current folder)")
-    parser.add_argument("--resume", action="store_true",
-                        help="keep the runs already stored in the results folder and do the rest")
-    parser.add_argument("--retry-failed", action="store_true",
-                        help="with --resume: run the failed runs again and replace their rows")
-    parser.add_argument("--quarantine", action="store_true",
-                        help="with --resume: move unreadable or foreign files of the results folder into OUTDIR/quarantine/ "
-                             "and go on")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="J",
+        help="worker processes, >= 1 (1: runs in this process), or -1 for one per CPU (default); never more than the runs left",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="results folder, anywhere (default: the file's output, which must lie below the current folder)",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the runs already stored in the results folder and do the rest"
+    )
+    parser.add_argument(
+        "--retry-failed", action="store_true", help="with --resume: run the failed runs again and replace their rows"
+    )
+    parser.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="with --resume: move unreadable or foreign files of the results folder into OUTDIR/quarantine/ and go on",
+    )
     parser.add_argument("--backend", choices=BACKENDS, help="where runs execute: loky (processes here, default) or dask")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --backend dask)")
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --backend dask)"
+    )
     parser.epilog = (
         "Writes OUTDIR/results.parquet, OUTDIR/report.md and the figures; a folder that already holds the complete "
         "experiment is left as it is. A run that fails is stored with status 'failed' and its error, and the batch goes on. "
@@ -91,14 +103,20 @@ def _run_locked(args, experiment, store, n_jobs: int, backend: str, version: str
         store.consolidate()
         store.record_end()
     else:
-        print(f"{store.folder} already holds the complete experiment ({n_stored} runs); nothing to run; "
-              f"its table: {store.folder / 'report.md'}", file=sys.stderr)
+        print(
+            f"{store.folder} already holds the complete experiment ({n_stored} runs); nothing to run; "
+            f"its table: {store.folder / 'report.md'}",
+            file=sys.stderr,
+        )
     for path in _write_report_and_figures(store):
         print(path)
     failed = sum(status == "failed" for status in store.stored_status().values())
     if failed:
-        print(f"optibench run: {failed} runs failed (stored with status 'failed' and their error in {store.folder}); "
-              f"run them again with: {_resume_command(args, store.folder, retry=True)}", file=sys.stderr)
+        print(
+            f"optibench run: {failed} runs failed (stored with status 'failed' and their error in {store.folder}); "
+            f"run them again with: {_resume_command(args, store.folder, retry=True)}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -117,8 +135,10 @@ def _set_aside_problems(args, store) -> None:
             return
         if not args.quarantine:
             which = "it" if len(problems) == 1 else f"it and {len(problems) - 1} other files"
-            raise StoreError(problems[0].path, f"{problems[0].reason}; add --resume --quarantine to move "
-                             f"{which} into {store.folder / 'quarantine'} and go on")
+            raise StoreError(
+                problems[0].path,
+                f"{problems[0].reason}; add --resume --quarantine to move {which} into {store.folder / 'quarantine'} and go on",
+            )
         for moved in store.quarantine(list(dict.fromkeys(p.path for p in problems if p.path.exists()))):
             print(f"optibench run: moved {moved.name} into {moved.parent}", file=sys.stderr)
 
@@ -138,12 +158,14 @@ def _trials_to_do(args, experiment, store):
             raise ExperimentError(f"{args.experiment} defines other runs than {store.experiment_file}; {hint}")
     retry = getattr(args, "retry_failed", False)
     trials = [
-        t for t in experiment_trials(experiment, args.runs)
+        t
+        for t in experiment_trials(experiment, args.runs)
         if status.get(row_key(t.identity)) not in ("ok", None if retry else "failed")
     ]
     if status and trials and not args.resume:
-        raise ExperimentError(f"{store.folder} already holds {len(status)} runs; "
-                              "add --resume to complete them, or choose another --out")
+        raise ExperimentError(
+            f"{store.folder} already holds {len(status)} runs; add --resume to complete them, or choose another --out"
+        )
     return trials, len(status)
 
 
@@ -160,8 +182,11 @@ def _interrupted(args, experiment, store) -> int:
     """After Ctrl-C: how many runs are stored and the command that continues."""
     planned = {row_key(t.identity) for t in experiment_trials(experiment, args.runs)}
     stored = len(planned & store.stored_keys())
-    print(f"\noptibench run: interrupted; {stored} of {len(planned)} runs are stored in {store.folder}. "
-          f"Continue with:\n  {_resume_command(args, store.folder)}", file=sys.stderr)
+    print(
+        f"\noptibench run: interrupted; {stored} of {len(planned)} runs are stored in {store.folder}. "
+        f"Continue with:\n  {_resume_command(args, store.folder)}",
+        file=sys.stderr,
+    )
     return INTERRUPTED
 
 

@@ -1,4 +1,5 @@
 """``optibench show PROBLEM --instance ...``: variables, objectives, constraints and the known optimum."""
+
 from __future__ import annotations
 
 import sys
@@ -33,8 +34,11 @@ def run(args) -> int:
         if key == "variables":
             print("variables:")
             for var in value:
-                print("  " + ", ".join(f"{k}={v}" for k, v in var.items() if k != "choices")
-                      + (f", {len(var['choices'])} choices" if "choices" in var else ""))
+                print(
+                    "  "
+                    + ", ".join(f"{k}={v}" for k, v in var.items() if k != "choices")
+                    + (f", {len(var['choices'])} choices" if "choices" in var else "")
+                )
         elif key == "known_optimum":
             _print_optimum(value)
         elif key != "known_optimum_file":

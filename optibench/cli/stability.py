@@ -1,4 +1,5 @@
 """``optibench stability NETWORK [--ev-bus B --ev-kw P]``: voltage stability reserve K_U and power reserve K_P."""
+
 from __future__ import annotations
 
 import sys
@@ -9,12 +10,15 @@ from .output import print_result
 def add_parser(parser) -> None:
     parser.add_argument("network", help="shipped network name (see 'optibench networks') or a network folder")
     parser.add_argument("--ev-bus", type=int, metavar="B", help="1-based bus of an added EV charging load")
-    parser.add_argument("--ev-kw", type=float, default=0.0, metavar="P",
-                        help="EV charging load at --ev-bus (kW, unity power factor)")
+    parser.add_argument(
+        "--ev-kw", type=float, default=0.0, metavar="P", help="EV charging load at --ev-bus (kW, unity power factor)"
+    )
     parser.add_argument("--tol", type=float, default=1e-4, help="bracket width in load scaling (default 1e-4)")
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.epilog = ("Every load, the EV load included, is scaled until the power flow has no solution; "
-                     "K_P = (Pmax - P0) / P0, K_U = (U0 - Ucr) / U0 at the weakest bus (paper 003, eq. 30).")
+    parser.epilog = (
+        "Every load, the EV load included, is scaled until the power flow has no solution; "
+        "K_P = (Pmax - P0) / P0, K_U = (U0 - Ucr) / U0 at the weakest bus (paper 003, eq. 30)."
+    )
 
 
 def run(args) -> int:

@@ -14,6 +14,7 @@ and the line rating. ``NOTES.md`` in each folder repeats how it was made.
 It also writes ``profiles/paper001_days.csv``, three typical days (24 h
 each) with their probabilities, from :func:`typical_days`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -94,7 +95,10 @@ def build(name: str, spec: dict, root: Path = NETWORKS_DIR) -> Path:
         "description": f"{spec['feeders']} copies of IEEE 33 from one substation, candidate SOP tie lines between feeders",
         "source": json.loads((NETWORKS_DIR / "ieee33" / "network.json").read_text())["source"],
         "converted_from": "optibench ieee33, by python -m optibench.data.multifeeder",
-        "base_kv": base.base_kv, "base_mva": base.base_mva, "slack_bus": 1, "slack_voltage_pu": 1.0,
+        "base_kv": base.base_kv,
+        "base_mva": base.base_mva,
+        "slack_bus": 1,
+        "slack_voltage_pu": 1.0,
     }
     (folder / "network.json").write_text(json.dumps(meta, indent=2) + "\n")
     weight = spec["feeder_weight"]
@@ -136,14 +140,21 @@ def typical_days() -> pd.DataFrame:
     price = np.where(hour < 7, 0.05, np.where((hour >= 17) & (hour < 21), 0.15, 0.10))
     frames = []
     for k, (name, (probability, load, pv, wind)) in enumerate(DAYS.items(), start=1):
-        frames.append(pd.DataFrame({
-            "day": k, "name": name, "probability": probability, "hour": hour,
-            "load_pu": np.round(LOAD_FRACTION * load * base["residential_load_pu"].to_numpy(), 4),
-            "pv_pu": np.round(pv * base["pv_pu"].to_numpy(), 4),
-            "wind_pu": np.round(np.minimum(1.0, wind * (0.35 + 0.25 * np.cos(2 * np.pi * (hour - 3) / 24))), 4),
-            "data_centre_pu": np.round(0.85 + 0.15 * np.sin(2 * np.pi * (hour - 8) / 24), 4),
-            "price_per_kwh": price,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "day": k,
+                    "name": name,
+                    "probability": probability,
+                    "hour": hour,
+                    "load_pu": np.round(LOAD_FRACTION * load * base["residential_load_pu"].to_numpy(), 4),
+                    "pv_pu": np.round(pv * base["pv_pu"].to_numpy(), 4),
+                    "wind_pu": np.round(np.minimum(1.0, wind * (0.35 + 0.25 * np.cos(2 * np.pi * (hour - 3) / 24))), 4),
+                    "data_centre_pu": np.round(0.85 + 0.15 * np.sin(2 * np.pi * (hour - 8) / 24), 4),
+                    "price_per_kwh": price,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 

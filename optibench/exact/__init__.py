@@ -5,6 +5,7 @@ relaxation or LinDistFlow), devices from :mod:`optibench.exact.devices`
 attach to it, and every :class:`Solution` carries an :class:`ACRecheck` of
 its injections by the AC power flow.
 """
+
 from .devices import Device, PhotovoltaicUnit, ScaledLoad, StaticVarGenerator, Storage
 from .model import BranchFlowModel, Solution
 from .recheck import ACRecheck, ac_recheck

@@ -12,6 +12,7 @@ shorter), so with one typical day per 24 periods and a window dividing 24, no
 energy moves between days. ``delta = 1`` fixes ``L = L0``. The load is drawn
 at unity power factor (the paper's data-centre load is active power only).
 """
+
 from __future__ import annotations
 
 import cvxpy as cp

@@ -14,6 +14,7 @@ A device is a small class with three methods:
 
 Parameters are given in kW, kvar and kWh with 1-based bus numbers.
 """
+
 from __future__ import annotations
 
 import cvxpy as cp

@@ -25,6 +25,7 @@ objective from the model's expressions (``loss_kw``) and the devices'
 variables, then :meth:`BranchFlowModel.solve` returns a :class:`Solution`
 whose injections have been re-checked by the AC power flow.
 """
+
 from __future__ import annotations
 
 import math
@@ -178,8 +179,8 @@ class BranchFlowModel:
         n, T = network.n_bus, self.periods
         self.load_kw = self._per_period(network.p_kw if load_kw is None else load_kw, "load_kw")
         self.load_kvar = self._per_period(network.q_kvar if load_kvar is None else load_kvar, "load_kvar")
-        self.branch_limit_kva = None if branch_limit_kva is None else np.broadcast_to(
-            np.asarray(branch_limit_kva, dtype=np.float64), (n - 1,)
+        self.branch_limit_kva = (
+            None if branch_limit_kva is None else np.broadcast_to(np.asarray(branch_limit_kva, dtype=np.float64), (n - 1,))
         )
         self.child = network.order[1:]
         self.upstream = network.parent[self.child]

@@ -8,6 +8,7 @@ voltage and branch-limit violations, how far the model's voltages are from
 the AC ones, and the relaxation gap of the cone (zero when the relaxation is
 exact).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -21,6 +21,7 @@ With ``installable`` the SOP is a planning decision (paper 001): a binary
 installed``) that bounds both ends; the rating is then the largest capacity
 that may be built.
 """
+
 from __future__ import annotations
 
 import cvxpy as cp
@@ -42,8 +43,15 @@ class SoftOpenPoint(Device):
         installable: make installation (binary) and capacity (kVA) decisions.
     """
 
-    def __init__(self, name: str, bus: int, bus_j: int, rating_kva: float | None = None,
-                 loss_coefficient: float = 0.0, installable: bool = False):
+    def __init__(
+        self,
+        name: str,
+        bus: int,
+        bus_j: int,
+        rating_kva: float | None = None,
+        loss_coefficient: float = 0.0,
+        installable: bool = False,
+    ):
         super().__init__(name, bus)
         if rating_kva is not None and not rating_kva >= 0:
             raise ValueError(f"SOP {name!r}: rating_kva must be non-negative or None")
@@ -87,12 +95,15 @@ class SoftOpenPoint(Device):
         p, q = self._kw(self.p), self._kw(self.q)
         apparent = np.hypot(p, q)
         report = {
-            "p_i_kw": p[0], "q_i_kvar": q[0], "p_j_kw": p[1], "q_j_kvar": q[1],
-            "s_i_kva": apparent[0], "s_j_kva": apparent[1],
+            "p_i_kw": p[0],
+            "q_i_kvar": q[0],
+            "p_j_kw": p[1],
+            "q_j_kvar": q[1],
+            "s_i_kva": apparent[0],
+            "s_j_kva": apparent[1],
             "converter_loss_kw": self.loss_coefficient * apparent.sum(axis=0),
         }
         if self.installable:
             report["installed"] = np.atleast_1d(float(np.round(self.installed.value)))
             report["capacity_kva"] = np.atleast_1d(self._kw(self.capacity))
         return report
-

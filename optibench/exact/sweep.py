@@ -1,4 +1,5 @@
 """Many exact baselines in parallel: one joblib task (a loky process) per instance, through the registry."""
+
 from __future__ import annotations
 
 from joblib import Parallel, delayed

@@ -14,6 +14,7 @@ handling of Helwig, Branke and Mostaghim, IEEE Trans. Evol. Comput. 17(2),
 global bests are compared with optibench's feasibility-first rule
 (``optibench.constraints``).
 """
+
 from __future__ import annotations
 
 import numpy as np

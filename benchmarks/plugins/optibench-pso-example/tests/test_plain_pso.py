@@ -1,4 +1,5 @@
 """optibench's contract suite run on this package's optimizer, as a plug-in's own tests do it."""
+
 from optibench_pso_example import PlainPSO
 
 from optibench.testing import parametrize_with_checks
