@@ -10,9 +10,22 @@ BUILTIN = {
     "random-search": "optibench.algorithms.random_search:RandomSearch",
     "eo": "optibench.algorithms.eo:EquilibriumOptimizer",
     "wso": "optibench.algorithms.wso:WarStrategyOptimization",
+    "gwo": "optibench.algorithms.gwo:GreyWolfOptimizer",
+    "woa": "optibench.algorithms.woa:WhaleOptimizationAlgorithm",
+    "sca": "optibench.algorithms.sca:SineCosineAlgorithm",
+    "wso-authors": "optibench.algorithms.wso:WarStrategyOptimizationAuthors",
+    "hho": "optibench.algorithms.hho:HarrisHawksOptimization",
+    "tlbo": "optibench.algorithms.tlbo:TeachingLearningBasedOptimization",
+    "jaya": "optibench.algorithms.jaya:Jaya",
     "ga": "optibench.algorithms.pymoo_adapter:PymooGA",
     "de": "optibench.algorithms.pymoo_adapter:PymooDE",
     "pso": "optibench.algorithms.pymoo_adapter:PymooPSO",
     "cmaes": "optibench.algorithms.pymoo_adapter:PymooCMAES",
     "nsga2": "optibench.algorithms.pymoo_adapter:PymooNSGA2",
 }
+
+PREFIXES = {"ng:": "optibench.algorithms.nevergrad_adapter"}
+"""Name families resolved when used, not listed one by one: ``ng:<name>`` is the optimizer ``<name>``
+of nevergrad's registry (``ng:NGOpt``, ``ng:CMA``, ``ng:TwoPointsDE``...), which needs nevergrad
+(the ``nevergrad`` extra). Each module gives ``resolve(name)`` and ``names()`` (for the registry),
+``installed()`` and ``INSTALL`` (for ``optibench list``); importing it imports no third-party library."""

@@ -37,11 +37,12 @@ from __future__ import annotations
 import numpy as np
 
 from optibench.checks import integer, real
-from optibench.constraints import better, rank, violation
+from optibench.constraints import better, violation
 from optibench.optimizer import Optimizer
 
+from .leaders import cascade
+
 N_SLOTS = 4
-_NEVER = np.iinfo(np.int64).max  # a rank no particle has
 
 
 class EquilibriumOptimizer(Optimizer):
@@ -74,13 +75,16 @@ class EquilibriumOptimizer(Optimizer):
         self.slot_f = np.full(N_SLOTS, np.inf)
         self.slot_v = np.full(N_SLOTS, np.inf)
         self.slot_filled = np.zeros(N_SLOTS, dtype=bool)
-        self.old_C = self.old_f = self.old_v = None
+        # the previous positions (n, d), objective values and violations (n,); None before the first tell
+        self.old_C: np.ndarray | None = None
+        self.old_f: np.ndarray | None = None
+        self.old_v: np.ndarray | None = None
 
     def ask(self) -> np.ndarray:
         self.C = np.clip(self.C, self.problem.xl, self.problem.xu)
         return self.C
 
-    def tell(self, F, G) -> None:
+    def tell(self, F: np.ndarray, G: np.ndarray) -> None:
         if len(F) < self.pop_size:
             return  # the budget ended inside this population: no further ask follows
         f, v = F[:, 0].copy(), violation(G)
@@ -90,27 +94,15 @@ class EquilibriumOptimizer(Optimizer):
         self.iteration += 1
 
     def _update_archive(self, f: np.ndarray, v: np.ndarray) -> None:
-        """The cascade rule of the authors' code, in particle order, without a loop over particles."""
-        r = rank(np.concatenate([self.slot_f, f]), np.concatenate([self.slot_v, v]))
-        slot_rank, r = r[:N_SLOTS], r[N_SLOTS:]
-        eligible = np.ones(len(r), dtype=bool)
-        for k in range(N_SLOTS):
-            if not eligible.any():
-                break
-            # value of slot k just before each particle is considered: its old value or
-            # the best earlier particle that was eligible for it
-            earlier = np.minimum.accumulate(np.where(eligible, r, _NEVER))
-            before = np.minimum(slot_rank[k], np.concatenate(([_NEVER], earlier[:-1])))
-            takes = np.flatnonzero(eligible & (r < before))
-            if takes.size:
-                i = takes[-1]
+        """The cascade rule of the authors' code, in particle order (:func:`~optibench.algorithms.leaders.cascade`)."""
+        for k, i in enumerate(cascade(self.slot_f, self.slot_v, f, v)):
+            if i >= 0:
                 self.slot_x[k], self.slot_f[k], self.slot_v[k] = self.C[i], f[i], v[i]
                 self.slot_filled[k] = True
-            eligible &= r > before
 
     def _save_memory(self, f: np.ndarray, v: np.ndarray) -> None:
         """A particle returns to its previous position when that was strictly better."""
-        if self.old_C is not None:
+        if self.old_C is not None and self.old_f is not None and self.old_v is not None:  # set together
             back = better(self.old_f, self.old_v, f, v)
             self.C[back], f[back], v[back] = self.old_C[back], self.old_f[back], self.old_v[back]
         self.old_C, self.old_f, self.old_v = self.C.copy(), f.copy(), v.copy()

@@ -36,14 +36,18 @@ is set up, not when the registry loads.
 from __future__ import annotations
 
 import importlib
-import threading
-from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from optibench.checks import boolean, choice, integer, real
 from optibench.constraints import deb_fitness, violation
 from optibench.optimizer import Optimizer
+
+from .random_state import PrivateGlobalState
+
+if TYPE_CHECKING:
+    from optibench.problem import Problem
 
 DE_VARIANTS = tuple(
     f"DE/{selection}/{n}/{crossover}"
@@ -56,15 +60,14 @@ GENETIC_RULES = {"pop_size": integer(2), "n_offsprings": integer(1, optional=Tru
 GENETIC_DEFAULTS = {"pop_size": 100, "n_offsprings": None, "eliminate_duplicates": True}
 """Options of pymoo's GA and NSGA-II, with pymoo's defaults."""
 SEED_BOUND = 2**31 - 1  # pymoo's CMA-ES hands the seed to numpy.random.seed
-_GLOBAL_STATE = threading.Lock()  # held while a run's copy of NumPy's global random state is swapped in
 
 
-def _box_view(problem, n_con: int):
+def _box_view(problem: Problem, n_con: int) -> Any:
     """What pymoo sees of an optibench problem: bounds, objectives, ``n_con`` constraints, no evaluation."""
     from pymoo.core.problem import Problem as PymooProblem
 
     class BoxView(PymooProblem):
-        def _evaluate(self, X, out, *args, **kwargs):
+        def _evaluate(self, X: np.ndarray, out: dict[str, Any], *args: Any, **kwargs: Any) -> None:
             raise RuntimeError("optibench evaluates through optibench.minimize; pymoo may not evaluate on its own")
 
     return BoxView(n_var=problem.n_var, n_obj=problem.n_obj, n_ieq_constr=n_con, xl=problem.xl, xu=problem.xu)
@@ -88,7 +91,7 @@ class PymooAlgorithm(Optimizer):
     def _resolve_params(cls, args: tuple, kwargs: dict) -> dict:
         return super()._resolve_params(args, {**cls.defaults, **kwargs})
 
-    def __init__(self, **options):
+    def __init__(self, **options: Any) -> None:
         self.options = self.params
 
     def _setup(self) -> None:
@@ -103,34 +106,22 @@ class PymooAlgorithm(Optimizer):
         from pymoo.core.termination import NoTermination
 
         seed = int(self.rng.integers(SEED_BOUND))
-        self._global_state = np.random.RandomState(seed).get_state()
+        self._global_state = PrivateGlobalState(seed)
         self._algorithm = self._pymoo_class(seed=seed, **self.options)
         self._algorithm.termination = NoTermination()
-        with self._private_global_state():
+        with self._global_state.swapped_in():
             self._algorithm.setup(self._view)
-
-    @contextmanager
-    def _private_global_state(self):
-        """Run pymoo with this run's copy of NumPy's global random state, then put the caller's back."""
-        with _GLOBAL_STATE:
-            outer = np.random.get_state()
-            np.random.set_state(self._global_state)
-            try:
-                yield
-            finally:
-                self._global_state = np.random.get_state()
-                np.random.set_state(outer)
 
     def ask(self) -> np.ndarray:
         while True:
-            with self._private_global_state():
+            with self._global_state.swapped_in():
                 pop = self._algorithm.ask() if self._algorithm.has_next() else None
             if pop is not None and len(pop) > 0:
                 self._pop = pop
                 return pop.get("X")
             self._start()
 
-    def tell(self, F, G) -> None:
+    def tell(self, F: np.ndarray, G: np.ndarray) -> None:
         if len(F) < len(self._pop):
             return  # the budget ended inside this population: no further ask follows
         v = violation(G)
@@ -140,7 +131,7 @@ class PymooAlgorithm(Optimizer):
             self._pop.set(F=F, G=v[:, None])
         else:
             self._pop.set(F=F)
-        with self._private_global_state():
+        with self._global_state.swapped_in():
             self._algorithm.tell(infills=self._pop)
 
 

@@ -27,5 +27,5 @@ class RandomSearch(Optimizer):
         p = self.problem
         return p.xl + (p.xu - p.xl) * self.rng.random((self.pop_size, p.n_var))
 
-    def tell(self, F, G) -> None:
+    def tell(self, F: np.ndarray, G: np.ndarray) -> None:
         pass

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from .experiment import load_experiment
 from .minimize import minimize
 from .registry import get_algorithm, get_problem
 from .store import ResultStore
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -76,7 +80,7 @@ def audit_folder(folder: str | Path, n_runs: int = 2, max_ulp: int = 0) -> Audit
     return result
 
 
-def _rows_to_rerun(rows, n_runs: int) -> list:
+def _rows_to_rerun(rows: pd.DataFrame, n_runs: int) -> list[dict[str, Any]]:
     """The fastest successful row of each of the first ``n_runs`` labels (dict rows)."""
     if "status" in rows:
         rows = rows[rows["status"] == "ok"]
@@ -94,7 +98,7 @@ def _compare_run(row: dict, max_evals: int, max_ulp: int) -> list[str]:
     optimizer = get_algorithm(row["algorithm"], **json.loads(row["params"]))
     rerun = minimize(problem, optimizer, max_evals, seed=int(row["seed"]))
     where = f"{row['problem']} {row['instance']} {row['label']} run {row['run']} (seed {row['seed']})"
-    fresh = {
+    fresh: dict[str, Any] = {
         "best_f": np.nan if rerun.f is None else rerun.f,
         "best_x": rerun.x,
         "history": rerun.history,
@@ -111,7 +115,7 @@ def _compare_run(row: dict, max_evals: int, max_ulp: int) -> list[str]:
     return out
 
 
-def _within_ulp(a, b, max_ulp: int) -> bool:
+def _within_ulp(a: object, b: object, max_ulp: int) -> bool:
     """Same shape, NaN where the other is NaN, and at most ``max_ulp`` apart elsewhere."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
@@ -129,6 +133,6 @@ def _within_ulp(a, b, max_ulp: int) -> bool:
     return True
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     text = np.array2string(np.asarray(value), precision=17, threshold=6) if value is not None else "None"
     return text if len(text) < 200 else text[:197] + "..."

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -41,10 +43,10 @@ class Rule:
     high: float | None = None
     above: float | None = None
     below: float | None = None
-    choices: tuple = ()
+    choices: tuple[Any, ...] = ()
     optional: bool = False
 
-    def __call__(self, owner: str, key: str, value):
+    def __call__(self, owner: str, key: str, value: Any) -> Any:
         """``value`` normalised, or a ValueError ``"<owner>: <key> must be ..., got ..."``."""
         if value is None and self.optional:
             return None
@@ -53,7 +55,7 @@ class Rule:
             raise ValueError(f"{owner}: {key} must be {self.describe()}, got {value!r} ({type(value).__name__})")
         return normalised
 
-    def _normalise(self, value):
+    def _normalise(self, value: Any) -> Any:
         """The value in its canonical type, or None when its type is wrong."""
         if self.kind == "boolean":
             return value if isinstance(value, bool) else None
@@ -73,14 +75,14 @@ class Rule:
             return float(value)
         return None
 
-    def _in_range(self, value) -> bool:
+    def _in_range(self, value: Any) -> bool:
         if self.kind == "integers":
             return all(self._bounded(v) for v in value)
         if self.kind not in ("integer", "real"):
             return True
         return self._bounded(value)
 
-    def _bounded(self, value) -> bool:
+    def _bounded(self, value: float) -> bool:
         return not (
             (self.low is not None and value < self.low)
             or (self.high is not None and value > self.high)
@@ -110,7 +112,7 @@ class Rule:
         return text + (" (or none)" if self.optional else "")
 
 
-def _same_kind(value, allowed) -> bool:
+def _same_kind(value: Any, allowed: Any) -> bool:
     """``value`` may stand for ``allowed``: any integer for an int, any real for a float, else the same type."""
     if isinstance(value, bool) or isinstance(allowed, bool):
         return isinstance(value, bool) and isinstance(allowed, bool)
@@ -152,7 +154,7 @@ def boolean(*, optional: bool = False) -> Rule:
     return Rule("boolean", optional=optional)
 
 
-def choice(*choices, optional: bool = False) -> Rule:
+def choice(*choices: Any, optional: bool = False) -> Rule:
     """One of ``choices``, of the same type (``1`` is not ``True``, ``"1"`` is not ``1``)."""
     return Rule("choice", choices=tuple(choices), optional=optional)
 
@@ -162,7 +164,7 @@ def text(*, empty: bool = False, optional: bool = False) -> Rule:
     return Rule("string" if empty else "text", optional=optional)
 
 
-def check_values(owner: str, rules: dict[str, Rule], values: dict) -> dict:
+def check_values(owner: str, rules: Mapping[str, Rule], values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` with every key that has a rule checked and normalised; other keys pass unchanged.
 
     Raises ValueError naming ``owner`` (e.g. ``"problem 'dg-placement'"``) and the key.
@@ -170,7 +172,7 @@ def check_values(owner: str, rules: dict[str, Rule], values: dict) -> dict:
     return {key: rules[key](owner, key, value) if key in rules else value for key, value in values.items()}
 
 
-def check_instance(problem, rules: dict[str, Rule], **values) -> dict:
+def check_instance(problem: object, rules: Mapping[str, Rule], **values: Any) -> dict[str, Any]:
     """:func:`check_values` for the instance parameters of ``problem``, named in errors by its registry name.
 
     The registry sets ``name`` on the class it loads; a class used without the registry is named by its own name.

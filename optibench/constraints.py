@@ -12,9 +12,10 @@ rule lives here alone.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def violation(G: np.ndarray) -> np.ndarray:
+def violation(G: ArrayLike) -> np.ndarray:
     """Total constraint violation per point: sum of positive parts of G (pop, n_con) -> (pop,)."""
     G = np.asarray(G, dtype=np.float64)
     if G.ndim == 1:
@@ -24,7 +25,7 @@ def violation(G: np.ndarray) -> np.ndarray:
     return np.maximum(G, 0.0).sum(axis=1)
 
 
-def better(f_a, v_a, f_b, v_b) -> np.ndarray:
+def better(f_a: ArrayLike, v_a: ArrayLike, f_b: ArrayLike, v_b: ArrayLike) -> np.ndarray:
     """Element-wise: is solution a strictly better than b under feasibility first?
 
     ``f_*`` objective values, ``v_*`` total violations (0 = feasible); arrays
@@ -35,7 +36,7 @@ def better(f_a, v_a, f_b, v_b) -> np.ndarray:
     return np.where(both_feasible, f_a < f_b, v_a < v_b)
 
 
-def sort_key(f, v) -> np.ndarray:
+def sort_key(f: ArrayLike, v: ArrayLike) -> np.ndarray:
     """Indices that order solutions best first under feasibility first (stable)."""
     f, v = np.asarray(f, dtype=np.float64), np.asarray(v, dtype=np.float64)
     feasible = v <= 0
@@ -45,7 +46,7 @@ def sort_key(f, v) -> np.ndarray:
     return np.lexsort((secondary, primary))
 
 
-def rank(f, v) -> np.ndarray:
+def rank(f: ArrayLike, v: ArrayLike) -> np.ndarray:
     """Dense rank of each solution under feasibility first, shape (n,) int64.
 
     0 is the best; solutions that neither beats the other share a rank, so
@@ -59,7 +60,7 @@ def rank(f, v) -> np.ndarray:
     return ranks
 
 
-def deb_fitness(f, v) -> np.ndarray:
+def deb_fitness(f: ArrayLike, v: ArrayLike) -> np.ndarray:
     """Deb's (2000) fitness of a population, shape (pop,): one objective ordered by feasibility first.
 
     A feasible point keeps its objective; an infeasible one gets the worst

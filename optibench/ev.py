@@ -74,7 +74,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import ndtr
 
 
 @dataclass(frozen=True)
@@ -149,6 +148,8 @@ def discharging_session_kw(vehicle: VehicleType, soc, e_end: float, n_d: int, pe
 
 def soc_cdf(vehicle: VehicleType, soc, mu: float, sigma: float):
     """P(E <= soc) of eq. (6) (any shape, soc in [0, 1])."""
+    from scipy.special import ndtr  # imported here: scipy.special costs a quarter second at start-up
+
     soc = np.asarray(soc, dtype=np.float64)
     distance = vehicle.range_miles * np.maximum(1.0 - soc, 1e-300)
     return np.where(soc >= 1.0, 1.0, 1.0 - ndtr((np.log(distance) - mu) / sigma))

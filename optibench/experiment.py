@@ -15,6 +15,8 @@ An experiment is a TOML file::
     [[problems]]
     name = "sphere"                        # a registered problem family
     instances = [{dim = 10}, {dim = 30}]   # instance parameters; default [{}]
+    # an instance may carry a short label, its name in tables and figures (not a parameter):
+    # instances = [{case = 1, label = "case 1"}]
 
     [[algorithms]]
     name = "eo"                  # a registered algorithm
@@ -29,10 +31,17 @@ from __future__ import annotations
 
 import inspect
 import tomllib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .registry import algorithm_names, get_algorithm, get_problem, problem_names, registered
+from .registry import algorithm_names, get_algorithm, get_problem, name_families, problem_names, registered
+
+if TYPE_CHECKING:
+    from .optimizer import Optimizer
+    from .problem import Problem
+
 
 DEFAULT_RUNS = 50
 
@@ -71,6 +80,8 @@ class Experiment:
         seed: master seed of every run's seed.
         output: results folder.
         source: the experiment file's text.
+        instance_labels: the ``label`` given to each entry of ``problems`` (None where none is given);
+            a display name only, never part of a run's identity.
     """
 
     name: str
@@ -82,6 +93,7 @@ class Experiment:
     seed: int
     output: Path
     source: str
+    instance_labels: tuple[str | None, ...] = ()
 
     def defines_same_runs(self, other: Experiment) -> bool:
         """True when both give every run the same problem, algorithm, budget and seed (``runs`` may differ)."""
@@ -124,13 +136,14 @@ def parse_experiment(source: str, where: str = "<experiment>", default_name: str
     return Experiment(
         name=name,
         description=check.string(exp, "experiment", "description", ""),
-        problems=tuple((problem, instance) for problem, instance, _ in problems),
+        problems=tuple((problem, instance) for problem, instance, _, _ in problems),
         algorithms=tuple(spec for spec, _ in algorithms),
         runs=runs,
         max_evals=max_evals,
         seed=seed,
         output=Path(check.string(exp, "experiment", "output", f"results/{name}")),
         source=source,
+        instance_labels=tuple(label for _, _, _, label in problems),
     )
 
 
@@ -148,10 +161,11 @@ def _budget(check: _Checker, exp: dict) -> tuple[int, int | None]:
     )
 
 
-def _problem_instances(check: _Checker, entries):
-    """Yield (name, instance parameters, built problem) of every instance."""
+def _problem_instances(check: _Checker, entries: object) -> Iterator[tuple[str, dict[str, Any], Problem, str | None]]:
+    """Yield (name, instance parameters, built problem, label or None) of every instance."""
     known = problem_names()
     seen = []
+    labels: list[str] = []
     for i, entry in enumerate(check.array_of_tables(entries, "problems")):
         key = f"problems[{i}]"
         check.keys(entry, "problems", key)
@@ -162,6 +176,14 @@ def _problem_instances(check: _Checker, entries):
         for j, instance in enumerate(instances):
             where = f"{key}.instances[{j}]"
             check.table(instance, where)
+            label = None
+            if "label" in instance:
+                instance = dict(instance)
+                label = check.string(instance, where, "label", "")
+                del instance["label"]
+                if label in labels:
+                    raise check.error(f"{where}.label", f"label {label!r} is used twice; give each instance its own label")
+                labels.append(label)
             check.arguments(instance, where, registered("problems", name), f"problem {name!r}")
             if (name, instance) in seen:
                 raise check.error(where, f"problem {name!r} {instance} is listed twice")
@@ -170,20 +192,25 @@ def _problem_instances(check: _Checker, entries):
                 problem = get_problem(name, **instance)
             except Exception as exc:
                 raise check.error(where, _rejection(f"problem {name!r}", instance, exc)) from None
-            yield name, instance, problem
+            yield name, instance, problem, label
 
 
-def _algorithms(check: _Checker, entries, pop_size: int | None):
+def _algorithms(check: _Checker, entries: object, pop_size: int | None) -> Iterator[tuple[AlgorithmSpec, Optimizer]]:
     """Yield (spec, built optimizer) of every algorithm configuration."""
     known = algorithm_names()
     labels = []
     for i, entry in enumerate(check.array_of_tables(entries, "algorithms")):
         key = f"algorithms[{i}]"
         check.keys(entry, "algorithms", key)
-        name = check.choice(entry, key, "name", known)
+        name = entry.get("name")
+        if not (isinstance(name, str) and name.startswith(tuple(name_families("algorithms")))):
+            name = check.choice(entry, key, "name", known)
         check.table(entry.get("params", {}), f"{key}.params")
         params = dict(entry.get("params", {}))
-        factory = registered("algorithms", name)
+        try:
+            factory = registered("algorithms", name)
+        except (KeyError, ModuleNotFoundError) as exc:  # a name of a family (ng:<name>) that does not resolve
+            raise check.error(f"{key}.name", str(exc.args[0])) from None
         check.arguments(params, f"{key}.params", factory, f"algorithm {name!r}")
         if pop_size is not None and _declares(factory, "pop_size"):
             params.setdefault("pop_size", pop_size)
@@ -198,7 +225,7 @@ def _algorithms(check: _Checker, entries, pop_size: int | None):
         yield AlgorithmSpec(name, params, label), optimizer
 
 
-def _declares(factory, parameter: str) -> bool:
+def _declares(factory: Callable[..., Any], parameter: str) -> bool:
     """True when the algorithm ``factory`` takes ``parameter`` (in its signature or its ``param_rules``)."""
     return parameter in inspect.signature(factory).parameters or parameter in getattr(factory, "param_rules", {})
 
@@ -210,9 +237,13 @@ def _rejection(what: str, values: dict, exc: Exception) -> str:
     return f"{what} rejects {values}: {type(exc).__name__}: {exc}"
 
 
-def _check_objectives(check: _Checker, problems, algorithms) -> None:
+def _check_objectives(
+    check: _Checker,
+    problems: Iterable[tuple[str, dict[str, Any], Problem, str | None]],
+    algorithms: Iterable[tuple[AlgorithmSpec, Optimizer]],
+) -> None:
     """Every algorithm must handle every problem's number of objectives."""
-    for name, instance, problem in problems:
+    for name, instance, problem, _ in problems:
         for spec, optimizer in algorithms:
             if optimizer.n_obj_supported not in (None, problem.n_obj):
                 raise check.error(
@@ -225,17 +256,17 @@ def _check_objectives(check: _Checker, problems, algorithms) -> None:
 class _Checker:
     """Type and key checks whose errors name the file, the key and the allowed values."""
 
-    def __init__(self, where: str):
+    def __init__(self, where: str) -> None:
         self.where = where
 
     def error(self, key: str, message: str) -> ExperimentError:
         return ExperimentError(f"{self.where}: {key}: {message}")
 
-    def table(self, value, key: str) -> None:
+    def table(self, value: object, key: str) -> None:
         if not isinstance(value, dict):
             raise self.error(key, f"must be a table, got {value!r}")
 
-    def array_of_tables(self, value, key: str) -> list[dict]:
+    def array_of_tables(self, value: object, key: str) -> list[dict[str, Any]]:
         if not value:
             raise self.error(key, f"at least one [[{key}]] entry is required")
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -248,7 +279,7 @@ class _Checker:
         if unknown:
             raise self.error(key, f"unknown key {unknown[0]!r}; allowed: {', '.join(allowed)}")
 
-    def arguments(self, given: dict, key: str, factory, what: str) -> None:
+    def arguments(self, given: dict[str, Any], key: str, factory: Callable[..., Any], what: str) -> None:
         params = inspect.signature(factory).parameters
         if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
             return

@@ -15,10 +15,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .constraints import better, sort_key, violation
+
+if TYPE_CHECKING:
+    from .optimizer import Optimizer
+    from .problem import Problem
+
+Seed = int | np.random.SeedSequence | np.random.Generator | None
+"""What a run is seeded with: an int, a ``SeedSequence`` or a ``Generator`` (None: fresh entropy)."""
 
 
 @dataclass
@@ -56,7 +65,7 @@ class PopulationError(ValueError):
     """An optimizer asked for a population that cannot be evaluated (wrong shape, empty, NaN or inf)."""
 
 
-def minimize(problem, optimizer, max_evals: int, seed=None) -> Result:
+def minimize(problem: Problem, optimizer: Optimizer, max_evals: int, seed: Seed = None) -> Result:
     """Run ``optimizer`` on ``problem`` for exactly ``max_evals`` evaluations.
 
     Args:
@@ -76,7 +85,7 @@ class Run:
     """One optimisation; :meth:`execute` does it. What :func:`minimize` does, with the
     evaluations spent readable after a failure (``n_evals``, ``n_nonfinite``)."""
 
-    def __init__(self, problem, optimizer, max_evals: int, seed=None):
+    def __init__(self, problem: Problem, optimizer: Optimizer, max_evals: int, seed: Seed = None) -> None:
         if int(max_evals) < 1:
             raise ValueError(f"max_evals must be a positive integer, got {max_evals!r}")
         self.problem, self.optimizer, self.max_evals, self.seed = problem, optimizer, int(max_evals), seed
@@ -123,7 +132,7 @@ class Run:
         )
 
 
-def _checked_population(X, n_var: int, optimizer) -> np.ndarray:
+def _checked_population(X: ArrayLike, n_var: int, optimizer: Optimizer) -> np.ndarray:
     """``X`` as a float (pop, n_var) array with pop >= 1 and finite values, else PopulationError."""
     try:
         X = np.asarray(X, dtype=np.float64)
@@ -144,18 +153,18 @@ def _checked_population(X, n_var: int, optimizer) -> np.ndarray:
 class _BestTracker:
     """Best point under feasibility first (single objective), or non-dominated archive."""
 
-    def __init__(self, n_obj: int):
+    def __init__(self, n_obj: int) -> None:
         self.n_obj = n_obj
         self.f = np.inf
         self.v = np.inf
-        self.x_box = None
+        self.x_box: np.ndarray | None = None
         self.history: list[tuple[float, float, float]] = []
-        self.front_F = None
-        self.front_X = None
-        self.front_v = None
+        self.front_F: np.ndarray | None = None
+        self.front_X: np.ndarray | None = None
+        self.front_v: np.ndarray | None = None
         self.n_nonfinite = 0
 
-    def update(self, X, F, G, n_evals):
+    def update(self, X: np.ndarray, F: np.ndarray, G: np.ndarray, n_evals: int) -> None:
         """Take a population: box points X (pop, n_var), objectives F (pop, n_obj), constraints G (pop, n_con)."""
         v = violation(G)
         if not (np.isfinite(F).all() and np.isfinite(G).all()):
@@ -171,8 +180,8 @@ class _BestTracker:
         self._update_front(X, F, v)
         self.history.append((n_evals, np.nan, self.v))
 
-    def _update_front(self, X, F, v):
-        if self.front_F is None:
+    def _update_front(self, X: np.ndarray, F: np.ndarray, v: np.ndarray) -> None:
+        if self.front_F is None or self.front_X is None or self.front_v is None:  # the three are set together
             allF, allX, allv, n_known = F, X, v, 0
         else:
             allF = np.vstack([self.front_F, F])

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .checks import check_values, integer, real, text
 
@@ -148,14 +149,14 @@ class Network:
     def from_arrays(
         cls,
         name: str,
-        bus_ids,
-        p_kw,
-        q_kvar,
-        from_bus,
-        to_bus,
-        r_ohm,
-        x_ohm,
-        in_service=None,
+        bus_ids: ArrayLike,
+        p_kw: ArrayLike,
+        q_kvar: ArrayLike,
+        from_bus: ArrayLike,
+        to_bus: ArrayLike,
+        r_ohm: ArrayLike,
+        x_ohm: ArrayLike,
+        in_service: ArrayLike | None = None,
         *,
         base_kv: float,
         base_mva: float,
@@ -184,7 +185,7 @@ class Network:
 
         if len(bus_ids) == 0:
             raise NetworkDataError(f"{where}: no buses")
-        position = {}
+        position: dict[int, int] = {}
         for i, bus in enumerate(bus_ids.tolist()):
             if not 1 <= bus <= MAX_BUS:
                 raise NetworkDataError(f"{where}: bus {bus} (buses row {i + 1}) must be a number from 1 to {MAX_BUS}")
@@ -288,7 +289,7 @@ def _check_meta(owner: str, values: dict) -> dict:
 def _loop_branches(i: int, j: int, closing: int, parent: np.ndarray, feeder: np.ndarray) -> list[int]:
     """Branch rows of the loop closed by branch ``closing`` between tree buses ``i`` and ``j``."""
 
-    def ancestors(b):
+    def ancestors(b: int) -> list[int]:
         path = [b]
         while parent[path[-1]] >= 0:
             path.append(int(parent[path[-1]]))

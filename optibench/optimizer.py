@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import functools
 import inspect
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .checks import Rule, check_values
+
+if TYPE_CHECKING:
+    from .problem import Problem
 
 
 class Optimizer:
@@ -52,8 +56,9 @@ class Optimizer:
     n_obj_supported: int | None = 1
     expected_failures: dict[str, str] = {}
     param_rules: dict[str, Rule] = {}
+    _params: dict[str, Any]
 
-    def __new__(cls, *args, **kwargs):
+    def __new__(cls, *args: Any, **kwargs: Any) -> Optimizer:
         self = super().__new__(cls)
         self._params = cls._resolve_params(args, kwargs)
         return self
@@ -67,7 +72,7 @@ class Optimizer:
     def _resolve_params(cls, args: tuple, kwargs: dict) -> dict:
         """Constructor arguments by name, defaults filled in, each checked and normalised by its rule."""
         owner = cls.owner()
-        signature, allowed = _constructor(cls)
+        signature, allowed = _constructor(cls)  # type: ignore[arg-type]  # a class is hashable; mypy checks its instances' __hash__
         unknown = [k for k in kwargs if k not in allowed]
         if unknown:
             raise ValueError(f"{owner} has no parameter {unknown[0]!r}; its parameters: {', '.join(allowed) or 'none'}")
@@ -88,7 +93,7 @@ class Optimizer:
                 values[key] = value
         return check_values(owner, cls.param_rules, values)
 
-    def setup(self, problem, rng: np.random.Generator, max_evals: int | None = None) -> Optimizer:
+    def setup(self, problem: Problem, rng: np.random.Generator, max_evals: int | None = None) -> Optimizer:
         """Prepare a run on ``problem`` with ``rng`` and a budget of ``max_evals`` evaluations; returns self."""
         if self.n_obj_supported is not None and problem.n_obj != self.n_obj_supported:
             raise ValueError(f"{self.name} handles {self.n_obj_supported} objective(s); {problem.name} has {problem.n_obj}")
@@ -120,7 +125,7 @@ class Optimizer:
         raise NotImplementedError
 
     @property
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         """The full resolved parameter set: every constructor parameter (defaults included) and its value.
 
         ``type(opt)(**opt.params).params == opt.params``.
@@ -133,7 +138,7 @@ class Optimizer:
 
 
 @functools.cache
-def _constructor(cls) -> tuple[inspect.Signature, list[str]]:
+def _constructor(cls: type[Optimizer]) -> tuple[inspect.Signature, list[str]]:
     """The signature of ``cls.__init__`` and the parameter names it accepts (computed once per class)."""
     signature = inspect.signature(cls.__init__)
     named = [p.name for p in list(signature.parameters.values())[1:] if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]

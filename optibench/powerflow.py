@@ -5,6 +5,9 @@
 consumption positive, generation negative). Loads are constant power; the
 slack bus holds ``network.slack_voltage_pu`` at angle 0 and its own load is
 ignored (it is supplied directly by the substation).
+``solve_trees(network, order, parent, r_pu, x_pu, p_kw, q_kvar)`` does the
+same for a batch whose rows each have their own tree (reconfiguration: one
+radial configuration of the network's branches per row).
 
 A row that does not converge (voltage collapse, or ``max_iter`` too small) is
 flagged in ``converged`` and its voltages, losses and voltage extremes are NaN;
@@ -17,6 +20,7 @@ permutation of the buses starting at the slack, every ``parent`` a bus swept
 earlier, finite impedances) once per :class:`~optibench.network.Network`
 object. A :class:`Network` built by ``from_arrays`` always passes; one put
 together by hand may not, and gets a ValueError instead of a crash.
+:func:`solve_trees` checks every row's tree the same way on every call.
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .network import Network
-from .sweep_kernel import lanes_for, sweep_batch, sweep_batch_serial
+from .sweep_kernel import bad_trees, lanes_for, sweep_batch, sweep_batch_serial, sweep_trees, sweep_trees_serial
 
 DEFAULT_TOL = 1e-9
 """Largest change of a voltage component (p.u.) between two sweeps at convergence."""
@@ -117,6 +123,18 @@ class PowerFlowResult:
         return self.v
 
 
+class TreesFlowResult(PowerFlowResult):
+    """A :class:`PowerFlowResult` of :func:`solve_trees`: rows on their own trees, so no branch quantities of the network's."""
+
+    @property
+    def branch_current_pu(self) -> np.ndarray:
+        raise ValueError("branch quantities of solve_trees results are not defined on the network's tree; use the voltages")
+
+    @property
+    def branch_flow_kva(self) -> np.ndarray:
+        raise ValueError("branch quantities of solve_trees results are not defined on the network's tree; use the voltages")
+
+
 def check_network(network: Network) -> None:
     """Raise ValueError unless ``network``'s arrays are safe for the kernel; O(n_bus), once per network."""
     if network in _CHECKED:
@@ -147,10 +165,10 @@ def check_network(network: Network) -> None:
 
 def solve_batch(
     network: Network,
-    p_kw,
-    q_kvar,
+    p_kw: ArrayLike,
+    q_kvar: ArrayLike,
     *,
-    v_start=None,
+    v_start: ArrayLike | None = None,
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
     store_voltages: bool = True,
@@ -174,6 +192,80 @@ def solve_batch(
             Results do not depend on it.
     """
     check_network(network)
+    return _sweep(network, None, p_kw, q_kvar, v_start, tol, max_iter, store_voltages, parallel)
+
+
+def solve_trees(
+    network: Network,
+    order: ArrayLike,
+    parent: ArrayLike,
+    r_pu: ArrayLike,
+    x_pu: ArrayLike,
+    p_kw: ArrayLike,
+    q_kvar: ArrayLike,
+    *,
+    v_start: ArrayLike | None = None,
+    tol: float = DEFAULT_TOL,
+    max_iter: int = DEFAULT_MAX_ITER,
+    store_voltages: bool = True,
+    parallel: bool | None = None,
+) -> PowerFlowResult:
+    """Solve one power flow per row, each row on its own tree (a radial configuration of ``network``'s buses).
+
+    Args:
+        network: the feeder whose buses, loads, bases and slack voltage are used
+            (its own tree is not).
+        order: bus indices of each row's tree in topological order, shape
+            (batch, n_bus), ``order[b, 0]`` the slack bus.
+        parent: upstream bus index of each bus in each row's tree (-1 at the
+            slack), shape (batch, n_bus).
+        r_pu, x_pu: p.u. impedance of the branch feeding each bus in each row's
+            tree (0 at the slack), shape (batch, n_bus).
+        p_kw, q_kvar, v_start, tol, max_iter, store_voltages, parallel: as for
+            :func:`solve_batch` (``parallel`` by default when batch x n_bus >= PARALLEL_MIN_WORK).
+
+    Rows are swept one at a time (:func:`optibench.sweep_kernel.sweep_trees`);
+    a row whose tree equals the network's gives :func:`solve_batch`'s result
+    to rounding (1e-12 p.u.).
+    The result's branch quantities (``branch_current_pu``, ``branch_flow_kva``)
+    refer to the network's own tree and are refused. Raises ValueError, before
+    anything is solved, when a row's arrays do not describe a tree of the
+    network's buses rooted at its slack bus, or an impedance is not finite.
+    """
+    check_network(network)
+    n = network.n_bus
+    arrays = [np.ascontiguousarray(np.atleast_2d(np.asarray(a, dtype=t))) for a, t in ((order, np.int64), (parent, np.int64))]
+    arrays += [np.ascontiguousarray(np.atleast_2d(np.asarray(a, dtype=np.float64))) for a in (r_pu, x_pu)]
+    batch = np.shape(np.atleast_2d(p_kw))[0]
+    for label, arr in zip(("order", "parent", "r_pu", "x_pu"), arrays):
+        if arr.shape != (batch, n):
+            raise ValueError(f"solve_trees: {label} must have shape ({batch}, {n}) like p_kw; got {arr.shape}")
+    _check_trees(network, *arrays)
+    return _sweep(network, tuple(arrays), p_kw, q_kvar, v_start, tol, max_iter, store_voltages, parallel)
+
+
+def _check_trees(network: Network, order: np.ndarray, parent: np.ndarray, r_pu: np.ndarray, x_pu: np.ndarray) -> None:
+    """ValueError naming the first row whose arrays (batch, n_bus) are not a tree rooted at the slack bus."""
+    bad = bad_trees(order, parent, r_pu, x_pu, network.slack)
+    if bad.any():
+        raise ValueError(
+            f"solve_trees: row {int(np.argmax(bad))} of order / parent / r_pu / x_pu is not a tree of network "
+            f"{network.name!r} rooted at its slack bus with finite impedances ({int(bad.sum())} bad row(s))"
+        )
+
+
+def _sweep(
+    network: Network,
+    trees: tuple[np.ndarray, ...] | None,
+    p_kw: ArrayLike,
+    q_kvar: ArrayLike,
+    v_start: ArrayLike | None,
+    tol: float,
+    max_iter: int,
+    store_voltages: bool,
+    parallel: bool | None,
+) -> PowerFlowResult:
+    """Check the injections and run the kernel: the network's tree (``trees`` None) or one tree per row."""
     n = network.n_bus
     p = np.ascontiguousarray(np.atleast_2d(np.asarray(p_kw, dtype=np.float64)))
     q = np.ascontiguousarray(np.atleast_2d(np.asarray(q_kvar, dtype=np.float64)))
@@ -202,30 +294,17 @@ def solve_batch(
     converged = np.empty(batch, dtype=np.bool_)
     if parallel is None:
         parallel = batch * n >= PARALLEL_MIN_WORK
-    kernel = sweep_batch if parallel else sweep_batch_serial
-    kernel(
-        network.order,
-        network.parent,
-        network.r_pu,
-        network.x_pu,
-        p / s_base,
-        q / s_base,
-        start,
-        network.slack_voltage_pu,
-        float(tol),
-        int(max_iter),
-        store_voltages,
-        v,
-        loss_p,
-        loss_q,
-        vmin,
-        vmin_index,
-        vmax,
-        iterations,
-        converged,
-        lanes_for(batch),
-    )
-    return PowerFlowResult(
+    common = (p / s_base, q / s_base, start, network.slack_voltage_pu, float(tol), int(max_iter), store_voltages, v)
+    outputs = (loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged)
+    if trees is None:
+        kernel = sweep_batch if parallel else sweep_batch_serial
+        kernel(network.order, network.parent, network.r_pu, network.x_pu, *common, *outputs, lanes_for(batch))
+        result_class = PowerFlowResult
+    else:
+        order, parent, r, x = trees
+        (sweep_trees if parallel else sweep_trees_serial)(order, parent, r, x, *common, *outputs)
+        result_class = TreesFlowResult
+    return result_class(
         network=network,
         v=v if store_voltages else None,
         loss_kw=loss_p * s_base,
@@ -238,7 +317,9 @@ def solve_batch(
     )
 
 
-def solve(network: Network, p_kw=None, q_kvar=None, *, load_scale: float = 1.0, **options) -> PowerFlowResult:
+def solve(
+    network: Network, p_kw: ArrayLike | None = None, q_kvar: ArrayLike | None = None, *, load_scale: float = 1.0, **options: Any
+) -> PowerFlowResult:
     """One power flow (a batch of one row): the network's base loads times ``load_scale`` by default."""
     p = network.p_kw * load_scale if p_kw is None else p_kw
     q = network.q_kvar * load_scale if q_kvar is None else q_kvar

@@ -14,9 +14,10 @@ violation and compares solutions (feasibility first).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .constraints import violation
 from .variables import VariableSpace
@@ -39,7 +40,9 @@ class Evaluation:
     extras: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-OPTIMUM_STATUSES = ("proven", "bound", "best-known")
+OptimumStatus = Literal["proven", "bound", "best-known"]
+"""What a known optimum's value is worth (see :class:`KnownOptimum`)."""
+OPTIMUM_STATUSES: tuple[OptimumStatus, ...] = get_args(OptimumStatus)
 """What a known optimum's value is worth, strongest first (see :class:`KnownOptimum`)."""
 
 
@@ -63,14 +66,14 @@ class KnownOptimum:
     """
 
     value: float
-    status: str
+    status: OptimumStatus
     method: str = ""
     solution: Any = None
     incumbent: float | None = None
     tolerance: str = ""
     computed: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.status not in OPTIMUM_STATUSES:
             raise ValueError(f"known optimum: status must be one of {OPTIMUM_STATUSES}, got {self.status!r}")
 
@@ -78,6 +81,17 @@ class KnownOptimum:
     def is_bound(self) -> bool:
         """True when ``value`` is only a lower bound."""
         return self.status == "bound"
+
+
+SHOWN_VALUES = 10
+"""Most values :func:`format_values` writes; a longer solution ends with the number of values."""
+
+
+def format_values(z: ArrayLike) -> str:
+    """Decoded values (n_var,) as text, 6 significant digits: ``"28, 3, 2"``; ``"…, (30 values)"`` after 10."""
+    values = np.asarray(z, dtype=np.float64).ravel()
+    text = ", ".join(f"{v:.6g}" for v in values[:SHOWN_VALUES])
+    return text if len(values) <= SHOWN_VALUES else f"{text}, … ({len(values)} values)"
 
 
 class Problem:
@@ -93,6 +107,9 @@ class Problem:
         space: the variables and their decoding rule.
         n_obj, n_con: number of objectives and of constraints.
         objective_names, constraint_names: what F's and G's columns mean (with units).
+        objective_name, objective_unit: what a run's best value (``best_f``) is
+            called in tables and figures, and its unit (``"loss"``, ``"kW"``;
+            the unit is empty for a dimensionless objective); each family sets its own.
         known_optimum: a :class:`KnownOptimum`, or None; families read it from
             the stored optima (:func:`optibench.known_optima.lookup`), never
             compute it on access.
@@ -116,8 +133,15 @@ class Problem:
     success_atol: float = 1e-6
     objective_names: tuple[str, ...] = ("f",)
     constraint_names: tuple[str, ...] = ()
+    objective_name: str = "objective"
+    objective_unit: str = ""
 
-    def __init__(self, space: VariableSpace, **instance):
+    @classmethod
+    def objective_label(cls) -> str:
+        """The objective's name with its unit in brackets, e.g. ``"loss (kW)"`` (the name alone without a unit)."""
+        return f"{cls.objective_name} ({cls.objective_unit})" if cls.objective_unit else cls.objective_name
+
+    def __init__(self, space: VariableSpace, **instance: Any) -> None:
         self.space = space
         self.instance = dict(instance)
 
@@ -133,7 +157,7 @@ class Problem:
     def xu(self) -> np.ndarray:
         return self.space.xu
 
-    def evaluate(self, X) -> Evaluation:
+    def evaluate(self, X: ArrayLike) -> Evaluation:
         """Evaluate points of the search box, shape (pop, n_var) or (n_var,).
 
         Points are clipped to ``[xl, xu]`` and decoded before ``_evaluate``.
@@ -147,7 +171,7 @@ class Problem:
         G = np.asarray(result.G, dtype=np.float64).reshape(pop, self.n_con)
         return Evaluation(F, G, result.extras)
 
-    def evaluate_values(self, Z) -> Evaluation:
+    def evaluate_values(self, Z: ArrayLike) -> Evaluation:
         """Evaluate solutions given in the problem's own terms (decoded values), shape (pop, n_var)."""
         Z = np.atleast_2d(np.asarray(Z, dtype=np.float64))
         for z in Z:
@@ -169,17 +193,24 @@ class Problem:
             raise ValueError(f"{self.name}: expected {self.n_var} values, got {len(values)} in {text!r}")
         return values
 
-    def report(self, z) -> dict:
+    def format_solution(self, z: ArrayLike) -> str:
+        """A solution (decoded values, shape (n_var,)) as a person reads it; default :func:`format_values`.
+
+        Families whose variables pair up (a bus and its kW) override it to write ``"64: 248 kW, 65: 80 kW"``.
+        """
+        return format_values(z)
+
+    def report(self, z: ArrayLike) -> dict[str, Any]:
         """JSON-ready account of one solution (decoded values, shape (n_var,)): objectives, constraints, diagnostics."""
         ev = self.evaluate_values(z)
-        out = {name: float(ev.F[0, k]) for k, name in enumerate(self.objective_names)}
+        out: dict[str, Any] = {name: float(ev.F[0, k]) for k, name in enumerate(self.objective_names)}
         out["constraints"] = {name: float(ev.G[0, k]) for k, name in enumerate(self.constraint_names)}
         out["violation"] = float(violation(ev.G)[0])
         out["variables"] = {var.name: np.asarray(z)[self.space.slices[var.name]].tolist() for var in self.space.variables}
         out.update({key: np.asarray(value)[0].tolist() for key, value in ev.extras.items()})
         return out
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """JSON-ready description: variables, objectives, constraints and known optimum."""
         return {
             "problem": self.name,

@@ -25,21 +25,38 @@ built-in's, or another plug-in's, is refused: using or listing that kind
 raises :class:`NameCollision` naming both sources (rename the entry point in
 the plug-in's ``pyproject.toml``). The same entry point found twice (one
 distribution seen on two paths) is one declaration.
+
+A name family is declared once by its prefix: ``PREFIXES`` of a built-in
+package maps a prefix to the module that resolves the names starting with
+it (``"ng:"`` -> the nevergrad adapter: ``ng:CMA`` is nevergrad's CMA). The
+module gives ``resolve(rest)``, the class (or factory) of one name without
+its prefix, raising KeyError for an unknown one, and ``names()``, every
+name it resolves. Such names are resolved when used and are not part of
+:func:`algorithm_names`: listing them (:func:`family_names`) imports the
+library behind them.
 """
 
 from __future__ import annotations
 
 import importlib
 import warnings
-from importlib.metadata import entry_points
+from collections.abc import Callable, Iterable
+from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .optimizer import Optimizer
+    from .problem import Problem
 
 KINDS = ("problems", "algorithms")
-_REGISTRY: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
+_REGISTRY: dict[str, dict[str, Callable[..., Any]]] = {kind: {} for kind in KINDS}
 """Names resolved so far, with their class (or factory)."""
-_PENDING: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
+_PENDING: dict[str, dict[str, str | EntryPoint]] = {kind: {} for kind in KINDS}
 """Names known but not imported yet: a ``"module:attr"`` string or an entry point."""
 _COLLISIONS: dict[str, dict[str, list[str]]] = {kind: {} for kind in KINDS}
 """Names declared more than once, with every source declaring them."""
+_FAMILIES: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+"""Name families: prefix -> module resolving the names that start with it."""
 _listed = False
 
 
@@ -47,7 +64,7 @@ class NameCollision(ValueError):
     """Two sources (built-in or plug-ins) declare the same registry name."""
 
 
-def _source(target) -> str:
+def _source(target: str | EntryPoint) -> str:
     """Where a declaration comes from, in words: a built-in's target or a plug-in's entry point and distribution."""
     if isinstance(target, str):
         return f"built-in {target}"
@@ -63,8 +80,9 @@ def _list_all() -> None:
         return
     _listed = True
     for kind in KINDS:
-        builtin = importlib.import_module(f"optibench.{kind}").BUILTIN
-        _PENDING[kind].update(builtin)
+        package = importlib.import_module(f"optibench.{kind}")
+        _PENDING[kind].update(package.BUILTIN)
+        _FAMILIES[kind].update(getattr(package, "PREFIXES", {}))
         for ep in entry_points(group=f"optibench.{kind}"):
             known = _PENDING[kind].get(ep.name)
             if known is None:
@@ -74,7 +92,7 @@ def _list_all() -> None:
                 sources.append(_source(ep))
 
 
-def _refuse_collisions(kind: str, names) -> None:
+def _refuse_collisions(kind: str, names: Iterable[str]) -> None:
     """NameCollision for the first of ``names`` declared by more than one source."""
     for name in names:
         if name in _COLLISIONS[kind]:
@@ -85,7 +103,7 @@ def _refuse_collisions(kind: str, names) -> None:
             )
 
 
-def _resolve(kind: str, name: str):
+def _resolve(kind: str, name: str) -> Callable[..., Any] | None:
     """Import a pending entry and name it; None (with a warning) for a plug-in that fails to load."""
     target = _PENDING[kind][name]
     if isinstance(target, str):
@@ -105,11 +123,11 @@ def _resolve(kind: str, name: str):
     _REGISTRY[kind][name] = obj
     del _PENDING[kind][name]
     if isinstance(obj, type):
-        obj.name = name
+        obj.name = name  # type: ignore[attr-defined]  # a class of any base: Problem, Optimizer or a plug-in's own
     return obj
 
 
-def _lookup(kind: str, name: str):
+def _lookup(kind: str, name: str) -> Callable[..., Any]:
     _list_all()
     _refuse_collisions(kind, [name])
     if name in _REGISTRY[kind]:
@@ -118,6 +136,9 @@ def _lookup(kind: str, name: str):
         obj = _resolve(kind, name)
         if obj is not None:
             return obj
+    for prefix, module in _FAMILIES[kind].items():
+        if name.startswith(prefix):
+            return importlib.import_module(module).resolve(name.removeprefix(prefix))
     known = ", ".join(_names(kind))
     raise KeyError(f"unknown {kind[:-1]} {name!r}; registered {kind}: {known}")
 
@@ -132,12 +153,12 @@ def _names(kind: str) -> list[str]:
     return sorted(set(_REGISTRY[kind]) | set(_PENDING[kind]))
 
 
-def get_problem(name: str, **instance):
+def get_problem(name: str, **instance: Any) -> Problem:
     """A problem instance: ``get_problem("sphere", dim=10)``."""
     return _lookup("problems", name)(**instance)
 
 
-def get_algorithm(name: str, **params):
+def get_algorithm(name: str, **params: Any) -> Optimizer:
     """An optimizer with parameters: ``get_algorithm("eo", pop_size=30)``."""
     return _lookup("algorithms", name)(**params)
 
@@ -152,6 +173,17 @@ def algorithm_names() -> list[str]:
     return _names("algorithms")
 
 
-def registered(kind: str, name: str):
+def name_families(kind: str) -> dict[str, str]:
+    """The name families of ``kind``: prefix (``"ng:"``) -> module resolving its names; imports neither."""
+    _list_all()
+    return dict(_FAMILIES[kind])
+
+
+def family_names(kind: str, prefix: str) -> list[str]:
+    """Every name of the family ``prefix`` of ``kind``, prefix included (imports the library behind it)."""
+    return [prefix + name for name in importlib.import_module(name_families(kind)[prefix]).names()]
+
+
+def registered(kind: str, name: str) -> Callable[..., Any]:
     """The registered class (or factory) of ``kind`` (``"problems"``/``"algorithms"``) named ``name``."""
     return _lookup(kind, name)

@@ -16,100 +16,52 @@ Success (a feasible run with ``best_f - reference <= atol + rtol |reference|``,
 proven optimum or a best-known value only: against a bound it is n/a, since a
 bound need not be attainable.
 
-* :func:`upgrade_columns`: a results table of any store version with the columns read here.
+Problem instances are named by their label in the experiment file, else by
+their family and non-default parameters (:mod:`optibench.cases`); the
+objective's name and unit are the family's (``Problem.objective_name`` and
+``objective_unit``). Numbers are written with one format per column
+(:mod:`optibench.formatting`); the statistics are :mod:`optibench.statistics`'.
+
 * :func:`summary`: best / worst / mean / std (n - 1) / median, run counts,
-  feasible rate, mean evaluations and time, gaps and success rate.
+  feasible rate, mean evaluations and time, gaps, success rate and the best
+  run's decoded solution.
 * :func:`reference_lines`: each instance's reference value, status, method and success tolerance.
 * :func:`unequal_runs_warnings`: the instances whose configurations have unequal numbers of complete runs.
-* :func:`rank_sum_tests`: Wilcoxon rank-sum test of each algorithm against the
-  best one (lowest median) per instance, Holm-corrected.
-* :func:`friedman`: Friedman test over instances (on medians) with mean ranks.
-* :func:`report_text`: all of it as Markdown, CSV or LaTeX (booktabs).
+* :func:`summary_display`, :func:`paper_table`, :func:`paper_display`, :func:`solutions_table`:
+  the tables as shown (cells as text).
+* :func:`report_text`: all of it as Markdown, CSV or LaTeX (booktabs), with the
+  all-pairs tests and the Friedman ranks with their post-hoc test.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from numpy.typing import ArrayLike
+
+from .cases import REFERENCE_NOUNS, family, with_case
+from .formatting import Formatter, column_format, format_cells, format_table, percent
+from .problem import Problem, format_values
+from .registry import get_problem
+from .statistics import DEFAULT_ALPHA, friedman, pairwise_tests
 
 DEFAULT_RTOL = 0.0
 """Success: relative part of the tolerance ``atol + rtol |reference|`` (0: the absolute tolerance alone)."""
-LEGACY_ATOL = 1e-6
-"""Success: the absolute tolerance (objective units) of rows that record none, the former default."""
-DEFAULT_ALPHA = 0.05
-"""Significance level of the rank-sum tests after Holm correction."""
 FORMATS = ("markdown", "csv", "latex")
 LAYOUTS = ("long", "paper")
-PAPER_ROWS = ("best", "worst", "mean", "std")
-REFERENCE_NOUNS = {"proven": "optimum", "best-known": "best known", "bound": "bound"}
-"""What a reference value of each ``optimum_status`` is called in tables."""
+PAPER_ROWS = ("best", "worst", "mean", "std", "median", "feasible")
+"""Statistics of the paper layout, a row each per algorithm (then the run counts)."""
 SUCCESS_STATUSES = ("proven", "best-known")
 """Statuses against which a success rate is defined."""
 RUNS_COLUMN = "runs done/failed/planned"
 """Rendered column (and paper-layout row) of the run counts, e.g. ``28/2/30``."""
-RUN_STATUSES = ("ok", "failed")
-"""Values of a results row's ``status``: a complete run, or one that raised (counted, not used)."""
-
-
-def case_name(problem: str, instance: str) -> str:
-    """Display name of a problem instance: ``sphere dim=10`` from the name and the instance JSON."""
-    params = json.loads(instance)
-    return " ".join([problem, *(f"{k}={v}" for k, v in params.items())])
-
-
-def upgrade_columns(results: pd.DataFrame) -> pd.DataFrame:
-    """``results`` with the columns of the current store, filled in for folders written before them.
-
-    * ``status`` missing or null: ``"ok"`` (older stores kept no failed runs).
-    * ``optimum_status`` missing or null where an optimum is given: ``"bound"``
-      when ``optimum_is_bound`` says so, else ``"best-known"`` (older stores
-      did not record whether the value was proven, so it is not claimed).
-    * ``optimum_method`` missing: null; ``success_atol`` missing or null: :data:`LEGACY_ATOL`.
-
-    Raises ValueError naming the column when ``status`` or ``optimum_status`` holds an unknown value.
-    """
-
-    def column(name, fill=None):
-        """Column ``name`` with its nulls (or all of it, when missing) replaced by ``fill``."""
-        given = results[name] if name in results else pd.Series(None, index=results.index, dtype=object)
-        return given.where(given.notna(), fill)
-
-    is_bound = column("optimum_is_bound", False).astype(bool)
-    legacy = is_bound.map({True: "bound", False: "best-known"}).where(results["optimum"].notna())
-    df = results.assign(
-        status=column("status", "ok"),
-        optimum_status=column("optimum_status", legacy),
-        optimum_method=column("optimum_method"),
-        success_atol=column("success_atol", LEGACY_ATOL).astype(np.float64),
-    )
-    for name, allowed in (("status", RUN_STATUSES), ("optimum_status", tuple(REFERENCE_NOUNS))):
-        unknown = sorted(set(df[name].dropna()) - set(allowed))
-        if unknown:
-            raise ValueError(
-                f"results column {name!r}: unknown value(s) {', '.join(map(repr, unknown))}; expected {', '.join(allowed)}"
-            )
-    return df
-
-
-def _with_case(results: pd.DataFrame) -> pd.DataFrame:
-    """Upgraded rows with the case name, ``complete`` (status ok), ``feasible`` and ``score`` (+inf unless feasible)."""
-    df = upgrade_columns(results)
-    cases = [case_name(p, i) for p, i in zip(df["problem"], df["instance"])]
-    complete = df["status"] == "ok"
-    feasible = complete & (df["violation"] <= 0)
-    score = df["best_f"].astype(np.float64).where(feasible, np.inf)
-    return df.assign(case=cases, complete=complete, feasible=feasible, score=score)
-
-
-def _complete(results: pd.DataFrame) -> pd.DataFrame:
-    """The complete runs of ``results`` with their case name, feasibility and score (see :func:`_with_case`)."""
-    df = _with_case(results)
-    return df[df["complete"]]
+OBJECTIVE_COLUMNS = ("best", "worst", "mean", "median")
+"""Summary columns in objective units, written with one format per column."""
+SHORT_DIGITS = 3
+"""Significant digits of spreads, gaps, times and p-values."""
 
 
 def _success_atol(df: pd.DataFrame, atol: float | None) -> pd.Series:
@@ -126,7 +78,7 @@ def summary(
     """One row per (case, algorithm configuration): run counts and statistics of ``best_f``.
 
     Args:
-        results: results rows (any store version, see :func:`upgrade_columns`).
+        results: results rows (any store version, see :func:`optibench.cases.upgrade_columns`).
         rtol: relative part of the success tolerance ``atol + rtol |reference|``.
         atol: absolute part of the success tolerance; None: each row's
             ``success_atol`` (the problem's declared tolerance).
@@ -141,9 +93,11 @@ def summary(
     ``best known`` or ``bound``) and its gaps ``best gap to <noun> %`` and
     ``mean gap to <noun> %`` (100 (f - reference) / |reference|, undefined
     for a reference of 0), then ``success`` (rate over complete runs; NaN
-    against a bound).
+    against a bound); last, ``solution``: the decoded best solution of the
+    best feasible run as its problem writes it (``Problem.format_solution``),
+    null without a feasible run.
     """
-    df = _with_case(results)
+    df = with_case(results)
     df["feasible_f"] = df["best_f"].where(df["feasible"])
     tolerance = _success_atol(df, atol) + rtol * df["optimum"].abs()
     df["success"] = df["feasible"] & (df["best_f"] - df["optimum"] <= tolerance)
@@ -174,7 +128,29 @@ def summary(
                 table[f"mean gap to {noun} %"] = 100 * (table["mean"] - value) / scale
         defined = reference["optimum_status"].isin(SUCCESS_STATUSES)
         table["success"] = (ok["success"].sum() / table["done"].where(table["done"] > 0)).where(defined)
+    feasible = df[df["feasible"] & df["best_x"].notna()] if "best_x" in df else df.iloc[:0]
+    best_runs = feasible.loc[feasible.groupby(["case", "label"], sort=False)["score"].idxmin()]
+    texts = _SolutionText()
+    solutions = {(r.case, r.label): texts(r.problem, r.instance, r.best_x) for r in best_runs.itertuples()}
+    table["solution"] = pd.Series(solutions, dtype=object).reindex(table.index)
     return table.rename_axis(["case", "label"]).reset_index().rename(columns={"label": "algorithm"})
+
+
+class _SolutionText:
+    """Decoded solutions as text, each problem instance built once (:func:`format_values` when it cannot be built)."""
+
+    def __init__(self) -> None:
+        self.problems: dict[tuple[str, str], Problem | None] = {}
+
+    def __call__(self, problem: str, instance: str, x: ArrayLike) -> str:
+        key = (problem, instance)
+        if key not in self.problems:
+            try:
+                self.problems[key] = get_problem(problem, **json.loads(instance))
+            except (KeyError, TypeError, ValueError):  # a family no longer installed or changed since the runs
+                self.problems[key] = None
+        built = self.problems[key]
+        return format_values(x) if built is None else built.format_solution(x)
 
 
 def run_counts(table: pd.DataFrame) -> pd.Series:
@@ -196,11 +172,12 @@ def unequal_runs_warnings(table: pd.DataFrame) -> list[str]:
 
 
 def reference_lines(results: pd.DataFrame, rtol: float = DEFAULT_RTOL, atol: float | None = None) -> list[str]:
-    """One line per case: its reference value, status and method, and the success tolerance used.
+    """One line per case: its reference value, status and method, and the success tolerance used (with the objective's unit).
 
     ``atol`` None: the rows' ``success_atol`` (the problem's tolerance), else the override.
     """
-    df = _with_case(results)
+    df = with_case(results)
+    units = {case: f" {unit}" if unit else "" for case, (_, unit) in objectives(results).items()}
     lines = []
     for case, rows in df.groupby("case", sort=False):
         known = rows[rows["optimum"].notna()]
@@ -211,19 +188,95 @@ def reference_lines(results: pd.DataFrame, rtol: float = DEFAULT_RTOL, atol: flo
         status, value = first["optimum_status"], first["optimum"]
         noun = REFERENCE_NOUNS[status]
         method = first["optimum_method"] if pd.notna(first["optimum_method"]) and first["optimum_method"] else "not recorded"
-        line = f"{case}: {noun} {value:.10g} (status {status}, method: {method}); "
+        line = f"{case}: {noun} {value:.10g}{units[case]} (status {status}, method: {method}); "
         if status not in SUCCESS_STATUSES:
             lines.append(line + "success rate n/a (not defined against a bound).")
             continue
         tol = _success_atol(known, atol).iloc[0]
         source = "the problem's tolerance" if atol is None else "set for this report"
         relative = f" + {rtol:g} x |{noun}|" if rtol else ""
-        lines.append(line + f"success: feasible and best - {noun} <= {tol:g}{relative} ({source}).")
+        lines.append(line + f"success: feasible and best - {noun} <= {tol:g}{units[case]}{relative} ({source}).")
     return lines
 
 
+def objectives(results: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """The objective of each case: (name, unit) declared by its problem family (``("objective", "")`` if not installed)."""
+    out: dict[str, tuple[str, str]] = {}
+    df = with_case(results)
+    for case, problem in zip(df["case"], df["problem"]):
+        if case not in out:
+            cls = family(problem)
+            out[case] = (getattr(cls, "objective_name", "objective"), getattr(cls, "objective_unit", ""))
+    return out
+
+
+def _label(name: str, unit: str) -> str:
+    """``"loss (kW)"``, or the name alone without a unit."""
+    return f"{name} ({unit})" if unit else name
+
+
+def shared_unit(objective: Mapping[str, tuple[str, str]]) -> str:
+    """The unit of every case's objective, as a column-header suffix ``" (kW)"``; empty when they differ or have none."""
+    units = {unit for _, unit in objective.values()}
+    return f" ({units.pop()})" if len(units) == 1 and "" not in units else ""
+
+
+def objective_note(objective: Mapping[str, tuple[str, str]]) -> str:
+    """One line naming the objective (and unit) of the cases: ``"Objective: loss (kW)."``."""
+    labels = {case: _label(*pair) for case, pair in objective.items()}
+    if len(set(labels.values())) == 1:
+        return f"Objective: {next(iter(labels.values()))}."
+    return "Objectives: " + "; ".join(f"{case}: {label}" for case, label in labels.items()) + "."
+
+
+def _formats(table: pd.DataFrame) -> dict[str, Formatter]:
+    """The formatter of each numeric column of a :func:`summary` (one per column, see :mod:`optibench.formatting`)."""
+    formats: dict[str, Formatter] = {"feasible": percent, "success": percent}
+    for name in table.columns:
+        if name in OBJECTIVE_COLUMNS or name in REFERENCE_NOUNS.values() or name == "evals":
+            formats[name] = column_format(table[name].to_numpy(dtype=np.float64))
+        elif name in ("std", "time_s") or name.endswith(" %"):
+            formats[name] = column_format(table[name].to_numpy(dtype=np.float64), SHORT_DIGITS)
+    return formats
+
+
+def summary_display(table: pd.DataFrame, unit: str = "") -> pd.DataFrame:
+    """The long layout of a :func:`summary` as shown: text cells, one number format per column.
+
+    Columns: case, algorithm, :data:`RUNS_COLUMN`, feasible, best, worst,
+    mean ± std, median (headers followed by ``unit``, e.g. ``" (kW)"``),
+    success, evals, time (s), then the reference values and gaps.
+    """
+    formats = _formats(table)
+    cells = format_cells(table.drop(columns=["solution"]), formats)
+    mean_std = [
+        f"{formats['mean'](m)} ± {formats['std'](d)}" if pd.notna(d) else formats["mean"](m)
+        for m, d in zip(table["mean"], table["std"])
+    ]
+    shown = pd.DataFrame({"case": table["case"], "algorithm": table["algorithm"], RUNS_COLUMN: run_counts(table)})
+    shown["feasible"] = cells["feasible"]
+    for name in ("best", "worst"):
+        shown[name + unit] = cells[name]
+    shown["mean ± std" + unit] = mean_std
+    shown["median" + unit] = cells["median"]
+    if "success" in cells:
+        shown["success"] = cells["success"]
+    shown["evals"] = cells["evals"]
+    shown["time (s)"] = cells["time_s"]
+    references = [c for c in table.columns if c in REFERENCE_NOUNS.values() or c.endswith(" %")]
+    return pd.concat([shown, cells[references]], axis=1)
+
+
+def solutions_table(table: pd.DataFrame, unit: str = "") -> pd.DataFrame:
+    """The best feasible run's value and decoded solution of each (case, algorithm) of a :func:`summary` that has one."""
+    rows = table[table["solution"].notna()]
+    best = column_format(rows["best"].to_numpy(dtype=np.float64))
+    columns = {"case": rows["case"], "algorithm": rows["algorithm"], "best" + unit: rows["best"].map(best)}
+    return pd.DataFrame({**columns, "solution": rows["solution"]})
+
+
 def paper_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The paper layout of a :func:`summary`: rows (algorithm, statistic), one column per case.
+    """The paper layout of a :func:`summary`: rows (algorithm, statistic), one column per case, numbers.
 
     The statistics are :data:`PAPER_ROWS` and the run counts (:data:`RUNS_COLUMN`, ``done/failed/planned``).
     """
@@ -236,94 +289,39 @@ def paper_table(table: pd.DataFrame) -> pd.DataFrame:
     return wide.rename_axis(index=["algorithm", "statistic"], columns=None).reset_index()
 
 
-def holm(pvalues) -> np.ndarray:
-    """Holm-Bonferroni adjusted p-values, in the order given."""
-    p = np.asarray(pvalues, dtype=np.float64)
-    order = np.argsort(p)
-    m = len(p)
-    adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
-    out = np.empty(m)
-    out[order] = adjusted
-    return out
+def paper_display(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`paper_table` as shown: in each case's column, one format for best / worst / mean / median,
+    one for std, percentages for the feasible rate."""
+    wide = paper_table(table)
+    shown = wide.astype(object)
+    for case in wide.columns[2:]:
+        for rows, fmt in _paper_formats(wide, case):
+            shown.loc[rows, case] = [fmt(float(v)) if pd.notna(v) else "–" for v in wide.loc[rows, case]]
+    return shown
 
 
-def rank_sum_tests(results: pd.DataFrame, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
-    """Wilcoxon rank-sum test of each algorithm against the best one of each case.
-
-    The best algorithm has the lowest median value (feasibility first; ties
-    broken by the mean). p-values are Holm-corrected within each case.
-    Columns: case, algorithm, best, statistic (positive: worse than the
-    best), p, p_holm, result ("worse", "better" or "no difference" at ``alpha``).
-    Only complete runs are compared; a configuration without one is not tested.
-    """
-    rows = []
-    for case, sub in _complete(results).groupby("case", sort=False):
-        scores = {label: g["score"].to_numpy() for label, g in sub.groupby("label", sort=False)}
-        best = min(scores, key=lambda label: (np.median(scores[label]), np.mean(scores[label])))
-        others = [label for label in scores if label != best]
-        tests = [stats.ranksums(scores[label], scores[best]) for label in others]
-        adjusted = holm([t.pvalue for t in tests])
-        for label, test, p_holm in zip(others, tests, adjusted):
-            significant = p_holm < alpha
-            result = ("worse" if test.statistic > 0 else "better") if significant else "no difference"
-            rows.append([case, label, best, test.statistic, test.pvalue, p_holm, result])
-    return pd.DataFrame(rows, columns=["case", "algorithm", "best", "statistic", "p", "p_holm", "result"])
+def _paper_formats(wide: pd.DataFrame, case: str) -> list[tuple[pd.Series, Formatter]]:
+    """(row mask, formatter) of the statistics of one case's column of a :func:`paper_table`."""
+    statistic = wide["statistic"]
+    objective = statistic.isin(OBJECTIVE_COLUMNS)
+    values = pd.to_numeric(wide[case], errors="coerce")
+    return [
+        (objective, column_format(values[objective].to_numpy(dtype=np.float64))),
+        (statistic == "std", column_format(values[statistic == "std"].to_numpy(dtype=np.float64), SHORT_DIGITS)),
+        (statistic == "feasible", percent),
+    ]
 
 
-@dataclass(frozen=True)
-class FriedmanResult:
-    """Friedman test of algorithms over cases (blocks) on each case's median value.
-
-    Attributes:
-        mean_ranks: mean rank of each algorithm over cases (1 = best), ascending.
-        n_cases, n_algorithms: size of the comparison.
-        statistic, pvalue: the test, or NaN when not applicable.
-        left_out: cases left out because a configuration has no complete run there.
-    """
-
-    mean_ranks: pd.Series
-    n_cases: int
-    n_algorithms: int
-    statistic: float
-    pvalue: float
-    left_out: tuple[str, ...] = ()
-
-    @property
-    def applicable(self) -> bool:
-        """The test needs at least 3 algorithms and 2 cases."""
-        return self.n_algorithms >= 3 and self.n_cases >= 2
-
-    def describe(self) -> str:
-        """The test's outcome in one sentence, and the cases left out if any."""
-        if not self.applicable:
-            text = (
-                "Friedman test not applicable: it needs at least 3 algorithms and 2 problem instances "
-                f"(here {self.n_algorithms} algorithm(s), {self.n_cases} instance(s))."
-            )
-        else:
-            text = (
-                f"Friedman chi-square = {_number(self.statistic)}, p = {_number(self.pvalue, 3)} "
-                f"({self.n_algorithms} algorithms, {self.n_cases} instances)."
-            )
-        if self.left_out:
-            text += f" Left out (a configuration has no complete run there): {', '.join(self.left_out)}."
-        return text
+def tests_display(tests: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`optibench.statistics.pairwise_tests` table as shown: p-values to 3 digits, A12 to 2 decimals."""
+    formats = {name: column_format(tests[name].to_numpy(dtype=np.float64), SHORT_DIGITS) for name in ("p", "p_holm")}
+    return format_cells(tests, {**formats, "A12": lambda v: f"{v:.2f}"})
 
 
-def friedman(results: pd.DataFrame) -> FriedmanResult:
-    """Friedman test and mean ranks of the algorithms over cases (see :class:`FriedmanResult`)."""
-    df = _complete(results)
-    labels = list(_with_case(results)["label"].unique())
-    medians = df.pivot_table(index="case", columns="label", values="score", aggfunc="median", sort=False)
-    medians = medians.reindex(columns=labels)
-    incomplete = medians.isna().any(axis=1)
-    medians = medians[~incomplete]
-    mean_ranks = medians.rank(axis=1).mean().sort_values().rename("mean rank")
-    n_cases, n_algorithms = medians.shape
-    statistic = pvalue = np.nan
-    if n_algorithms >= 3 and n_cases >= 2:
-        statistic, pvalue = stats.friedmanchisquare(*(medians[c].to_numpy() for c in medians.columns))
-    return FriedmanResult(mean_ranks, n_cases, n_algorithms, float(statistic), float(pvalue), tuple(incomplete.index[incomplete]))
+def posthoc_display(pvalues: pd.DataFrame) -> pd.DataFrame:
+    """A matrix of post-hoc p-values (configurations x configurations) as shown: an ``algorithm`` column, 3 digits."""
+    fmt = column_format(pvalues.to_numpy(dtype=np.float64), SHORT_DIGITS)
+    return format_cells(pvalues.rename_axis("algorithm").reset_index(), dict.fromkeys(pvalues.columns, fmt))
 
 
 def report_text(
@@ -338,49 +336,72 @@ def report_text(
     alpha: float = DEFAULT_ALPHA,
     planned: Mapping[tuple[str, str], int] | None = None,
 ) -> str:
-    """The report: the summary table (``layout`` "long" or "paper") and, except for CSV, the tests.
+    """The report: the summary table (``layout`` "long" or "paper") and, except for CSV, the solutions and tests.
 
     Under the table, a line per case gives its reference value, status,
-    method and the success tolerance (:func:`reference_lines`); before the
-    tests, a warning line per case whose configurations have unequal numbers
-    of complete runs. ``notes`` are lines printed under the title; in LaTeX,
-    headings and prose are comments. ``rtol``, ``atol``, ``planned``: see :func:`summary`.
+    method and the success tolerance (:func:`reference_lines`); then the best
+    solution of each algorithm, the all-pairs tests with their effect sizes
+    (:func:`optibench.statistics.pairwise_tests`, preceded by a warning line
+    per case whose configurations have unequal numbers of complete runs) and,
+    over two or more instances, the Friedman test, mean ranks and Nemenyi
+    post-hoc p-values (:func:`optibench.statistics.friedman`). ``notes`` are
+    lines printed under the title; in LaTeX, headings and prose are comments.
+    ``rtol``, ``atol``, ``planned``: see :func:`summary`. CSV: the summary
+    (or paper) table alone, numbers unrounded.
     """
     if fmt not in FORMATS or layout not in LAYOUTS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)} and layout one of {', '.join(LAYOUTS)}")
     table = summary(results, rtol, atol, planned)
-    shown = paper_table(table) if layout == "paper" else table
     if fmt == "csv":
-        return shown.to_csv(index=False)
-    if layout == "long":
-        shown = table.drop(columns=["done", "failed", "planned"])
-        shown.insert(2, RUNS_COLUMN, run_counts(table))
-    tests = rank_sum_tests(results, alpha)
-    fried = friedman(results)
+        return (paper_table(table) if layout == "paper" else table).to_csv(index=False)
+    objective = objectives(results)
+    unit = shared_unit(objective)
+    shown = paper_display(table) if layout == "paper" else summary_display(table, unit)
+    solutions = solutions_table(table, unit)
+    tests = pairwise_tests(results, alpha)
+    fried = friedman(results, alpha)
     warnings = unequal_runs_warnings(table)
-    sections = [  # (heading, prose lines, table or None, lines under the table)
+    ranks = None
+    if fried.ranked:
+        ranks = format_cells(
+            fried.mean_ranks.rename_axis("algorithm").reset_index(),
+            {"mean rank": column_format(fried.mean_ranks.to_numpy(), SHORT_DIGITS)},
+        )
+    posthoc = posthoc_display(fried.posthoc) if fried.ranked else None
+    sections: list[tuple[str, list[str], pd.DataFrame | None, list[str]] | None] = [  # (heading, prose, table, below)
         (title, list(notes), None, []),
         (
             "Objective over feasible runs",
-            ["Runs done (complete) / failed / planned; rates over complete runs, objective statistics over the feasible ones."],
+            [
+                objective_note(objective),
+                "Runs done (complete) / failed / planned; rates over complete runs, objective statistics over the "
+                "feasible ones (mean ± standard deviation with n - 1); evals and time (s): means per run.",
+            ],
             shown,
             reference_lines(results, rtol, atol),
         ),
         (
-            f"Wilcoxon rank-sum test against the best algorithm of each instance (Holm-corrected, alpha = {alpha})",
-            warnings + ([] if len(tests) else ["Not applicable: one algorithm per instance."]),
-            tests if len(tests) else None,
+            "Best solution of each algorithm",
+            ["The best feasible run's solution, decoded."],
+            solutions if len(solutions) else None,
             [],
         ),
         (
-            "Friedman test and mean ranks over instances",
-            [fried.describe()],
-            fried.mean_ranks.rename_axis("algorithm").reset_index() if fried.n_cases >= 2 else None,
+            f"All-pairs Wilcoxon tests, two-sided (Holm-corrected per instance, alpha = {alpha})",
+            warnings
+            + [
+                "Signed-rank test where both configurations ran the same seeds, rank-sum test otherwise; "
+                "A12: Vargha-Delaney probability that algorithm beats versus (0.5: no difference)."
+            ]
+            + ([] if len(tests) else ["Not applicable: one algorithm per instance."]),
+            tests_display(tests) if len(tests) else None,
             [],
         ),
+        ("Friedman test and mean ranks over instances", [fried.describe()], ranks, []),
+        ("Nemenyi post-hoc test over instances (p-values)", [], posthoc, []) if fried.ranked else None,
     ]
     parts = []
-    for i, (heading, prose, df, below) in enumerate(sections):
+    for i, (heading, prose, df, below) in enumerate(section for section in sections if section is not None):
         if fmt == "markdown":
             parts.append("\n\n".join([f"{'#' if i == 0 else '##'} {heading}", *prose]))
         else:
@@ -390,63 +411,3 @@ def report_text(
         if below:
             parts.append("\n".join(f"- {line}" if fmt == "markdown" else f"% {line}" for line in below))
     return "\n\n".join(parts) + "\n"
-
-
-def format_table(df: pd.DataFrame, fmt: str) -> str:
-    """A DataFrame as a Markdown or LaTeX (booktabs) table, numbers to 6 significant digits."""
-    cells = [[_cell(df[c].iloc[i], c) for c in df.columns] for i in range(len(df))]
-    numeric = [_numeric(df[c]) for c in df.columns]
-    if fmt == "latex":
-        lines = [
-            "\\begin{tabular}{" + "".join("r" if n else "l" for n in numeric) + "}",
-            "\\toprule",
-            " & ".join(_latex_escape(str(c)) for c in df.columns) + " \\\\",
-            "\\midrule",
-            *(" & ".join(_latex_escape(v) for v in row) + " \\\\" for row in cells),
-            "\\bottomrule",
-            "\\end{tabular}",
-        ]
-        return "\n".join(lines)
-    header = "| " + " | ".join(str(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"
-    return "\n".join([header, rule, *("| " + " | ".join(row) + " |" for row in cells)])
-
-
-_RATE_COLUMNS = ("feasible", "success")
-_SHORT_COLUMNS = ("time_s", "statistic", "p", "p_holm")
-
-
-def _numeric(column: pd.Series) -> bool:
-    """Whether a column holds numbers (run counts ``done/failed/planned`` included), aligned right."""
-    if pd.api.types.is_numeric_dtype(column):
-        return True
-    return all(not isinstance(v, str) or v.replace("/", "").isdigit() for v in column)
-
-
-def _cell(value, column) -> str:
-    if isinstance(value, str):
-        return value
-    if pd.isna(value):
-        return "–"
-    if column in _RATE_COLUMNS:
-        return f"{100 * value:.0f}%"
-    return _number(value, 3 if column in _SHORT_COLUMNS else 6)
-
-
-def _number(value, digits: int = 6) -> str:
-    return f"{value:.{digits}g}"
-
-
-def _latex_escape(text: str) -> str:
-    replacements = (
-        ("\\", "\\textbackslash{}"),
-        ("&", "\\&"),
-        ("%", "\\%"),
-        ("_", "\\_"),
-        ("#", "\\#"),
-        ("$", "\\$"),
-        ("–", "--"),
-    )
-    for char, escaped in replacements:
-        text = text.replace(char, escaped)
-    return text

@@ -20,9 +20,14 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .provenance import now
+
+if TYPE_CHECKING:
+    from .experiment import Experiment
 
 LOCK_FILE = ".optibench.lock"
 """Name of the lock file in a results folder."""
@@ -36,7 +41,7 @@ class FolderError(ValueError):
     """A results folder that may not be written; the message names the folder or key."""
 
 
-def output_folder(experiment, out: str | os.PathLike | None, where: str, root: Path | None = None) -> Path:
+def output_folder(experiment: Experiment, out: str | os.PathLike[str] | None, where: str, root: Path | None = None) -> Path:
     """The results folder: ``out`` when given, else the experiment's ``output``, ``~`` expanded.
 
     Args:
@@ -88,7 +93,9 @@ class FolderLock:
         FolderError: another live process holds the lock.
     """
 
-    def __init__(self, folder: str | os.PathLike, notify=lambda message: print(message, file=sys.stderr)):
+    def __init__(
+        self, folder: str | os.PathLike[str], notify: Callable[[str], None] = lambda message: print(message, file=sys.stderr)
+    ) -> None:
         self.folder = Path(folder)
         self.path = self.folder / LOCK_FILE
         self.notify = notify
@@ -105,7 +112,7 @@ class FolderLock:
             raise
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if _read_holder(self.path) == self.holder:
             self.path.unlink(missing_ok=True)
         self._remove_created_folder()
@@ -172,7 +179,7 @@ def _read_holder(path: Path) -> dict | None:
     return holder if isinstance(holder, dict) else None
 
 
-def _alive(pid) -> bool:
+def _alive(pid: object) -> bool:
     """Does a process with this PID run on this host?"""
     if not isinstance(pid, int) or pid <= 0:
         return False

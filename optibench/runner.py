@@ -40,27 +40,34 @@ import hashlib
 import json
 import math
 import os
-import sys
 import threading
 import time
 import traceback
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, wait
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from joblib import cpu_count
-from joblib.externals.loky import get_reusable_executor
-from joblib.externals.loky.process_executor import BrokenProcessPool
-from tqdm import tqdm
 
 from .experiment import DEFAULT_RUNS, Experiment
-from .minimize import Run
+from .minimize import Result, Run
+from .progress import Progress
 from .registry import get_algorithm, get_problem
 
 if TYPE_CHECKING:
     import pandas
+    from distributed import Client
+
+    from .optimizer import Optimizer
+    from .problem import Problem
+
+
+Row = dict[str, Any]
+"""One results row: column name -> value (see :data:`optibench.store.SCHEMA`)."""
+Emit = Callable[[int, Row], None]
+"""Hands over the row of trial ``i`` as soon as its run finishes."""
 
 BACKENDS = ("loky", "dask")
 
@@ -79,7 +86,7 @@ class SchedulerError(ConnectionError):
     """The Dask scheduler cannot be reached."""
 
 
-def row_key(row) -> tuple:
+def row_key(row: Mapping[str, Any] | pandas.Series) -> tuple[Any, ...]:
     """The identity of a run: its :data:`KEY_COLUMNS` values, from a dict or a DataFrame row."""
     return tuple(row[c] for c in KEY_COLUMNS)
 
@@ -95,7 +102,7 @@ class Trial:
     tolerance, and the optibench version.
     """
 
-    def __init__(self, problem, optimizer, label: str, run: int, max_evals: int, master_seed: int):
+    def __init__(self, problem: Problem, optimizer: Optimizer, label: str, run: int, max_evals: int, master_seed: int) -> None:
         self.problem = problem
         self.optimizer = optimizer
         self.max_evals = int(max_evals)
@@ -119,7 +126,7 @@ class Trial:
             "optibench_version": __version__,
         }
 
-    def row(self, result) -> dict:
+    def row(self, result: Result) -> Row:
         """The results row of a finished run (a :class:`~optibench.minimize.Result`)."""
         return {
             **self.identity,
@@ -163,7 +170,7 @@ def canonical_json(params: dict) -> str:
     return json.dumps(params, sort_keys=True, separators=(",", ":"), default=lambda v: np.asarray(v).tolist())
 
 
-def run_seed(master_seed: int, *names_and_run) -> int:
+def run_seed(master_seed: int, *names_and_run: Any) -> int:
     """The seed (0 <= seed < 2**63) of a run: ``SeedSequence(master_seed, spawn_key=...)``.
 
     ``names_and_run`` are strings (each hashed to a stable 64-bit integer) and
@@ -175,7 +182,7 @@ def run_seed(master_seed: int, *names_and_run) -> int:
     return int(state >> np.uint64(1))
 
 
-def make_trials(problem, optimizer, label: str, runs: int, max_evals: int, seed: int) -> list[Trial]:
+def make_trials(problem: Problem, optimizer: Optimizer, label: str, runs: int, max_evals: int, seed: int) -> list[Trial]:
     """The ``runs`` trials of one (problem, optimizer) pair."""
     return [Trial(problem, optimizer, label, run, max_evals, seed) for run in range(runs)]
 
@@ -203,7 +210,7 @@ def run_one(trial: Trial) -> dict:
         return trial.failed_row(exc, *spent, time.perf_counter() - start)
 
 
-def check_n_jobs(n_jobs) -> int:
+def check_n_jobs(n_jobs: object) -> int:
     """``n_jobs`` if it is an integer >= 1 or -1 (one per CPU), else ValueError."""
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or not (n_jobs >= 1 or n_jobs == -1):
         raise ValueError(f"n_jobs must be an integer >= 1, or -1 for one process per CPU; got {n_jobs!r}")
@@ -211,8 +218,12 @@ def check_n_jobs(n_jobs) -> int:
 
 
 def run_batch(
-    trials: list[Trial], n_jobs: int = 1, backend: str = "loky", scheduler: str | None = None, on_row=None
-) -> list[dict]:
+    trials: list[Trial],
+    n_jobs: int = 1,
+    backend: str = "loky",
+    scheduler: str | None = None,
+    on_row: Callable[[Row], object] | None = None,
+) -> list[Row]:
     """Run ``trials``; rows in the order of ``trials``, failed runs included.
 
     Args:
@@ -232,10 +243,10 @@ def run_batch(
     n_jobs = check_n_jobs(n_jobs)
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    rows = [None] * len(trials)
-    with _Progress(len(trials)) as progress:
+    rows: dict[int, Row] = {}
+    with Progress(len(trials)) as progress:
 
-        def emit(i: int, row: dict) -> None:
+        def emit(i: int, row: Row) -> None:
             rows[i] = row
             if on_row is not None:
                 on_row(row)
@@ -247,14 +258,24 @@ def run_batch(
             for i, trial in enumerate(trials):
                 emit(i, run_one(trial))
         elif trials:
+            from joblib import cpu_count
+
             _run_in_processes(trials, min(cpu_count() if n_jobs == -1 else n_jobs, len(trials)), emit)
-    return rows
+    return [rows[i] for i in range(len(trials))]
 
 
-def _run_in_processes(trials: list[Trial], n_workers: int, emit) -> None:
+def get_reusable_executor(**options: Any) -> Any:
+    """loky's reusable process pool (``joblib.externals.loky.get_reusable_executor``); joblib is imported here, when used."""
+    from joblib.externals import loky
+
+    return loky.get_reusable_executor(**options)
+
+
+def _run_in_processes(trials: list[Trial], n_workers: int, emit: Emit) -> None:
     """Run ``trials`` in ``n_workers`` loky processes; runs in flight when a worker died are re-run alone."""
     parent = os.getpid()
-    pending, suspects = list(range(len(trials))), []
+    pending: list[int] = list(range(len(trials)))
+    suspects: list[tuple[int, BaseException]] = []
     while pending:
         pending, lost = _process_round(trials, pending, n_workers, parent, emit)
         suspects += lost
@@ -276,22 +297,27 @@ def _worker_died(exc: BaseException) -> WorkerDied:
     return died
 
 
-def _process_round(trials, order: list[int], n_workers: int, parent: int, emit):
+def _process_round(
+    trials: list[Trial], order: list[int], n_workers: int, parent: int, emit: Emit
+) -> tuple[list[int], list[tuple[int, BaseException]]]:
     """Run the trials ``order`` until all are done or a worker dies.
 
     Returns (indices never submitted, [(index, error) of the runs lost with the workers]).
     """
+    from joblib.externals.loky.process_executor import BrokenProcessPool
+
     executor = get_reusable_executor(
         max_workers=n_workers, timeout=WORKER_IDLE_TIMEOUT_S, initializer=_watch_parent, initargs=(parent,)
     )
-    queue, in_flight = deque(order), {}
+    queue = deque(order)
+    in_flight: dict[Future[Row], int] = {}
     try:
         while queue or in_flight:
             while queue and len(in_flight) < 2 * n_workers:
                 i = queue.popleft()
                 in_flight[executor.submit(run_one, trials[i])] = i
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            lost = []
+            lost: list[tuple[int, BaseException]] = []
             for future in done:
                 i, exc = in_flight.pop(future), future.exception()
                 if isinstance(exc, BrokenProcessPool):
@@ -317,7 +343,7 @@ def _watch_parent(parent: int) -> None:
     """Worker initializer: a daemon thread that ends this worker process when ``parent`` is no
     longer its parent (it died, and the worker was adopted by another process)."""
 
-    def watch():
+    def watch() -> None:
         while os.getppid() == parent:
             time.sleep(PARENT_POLL_S)
         os._exit(1)
@@ -325,7 +351,7 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="optibench-parent-watchdog", daemon=True).start()
 
 
-def _run_on_dask(trials: list[Trial], scheduler: str | None, emit) -> None:
+def _run_on_dask(trials: list[Trial], scheduler: str | None, emit: Emit) -> None:
     """Run ``trials`` on a Dask cluster; a run whose worker died (``KilledWorker``) is a failed row."""
     from distributed import as_completed
 
@@ -337,7 +363,7 @@ def _run_on_dask(trials: list[Trial], scheduler: str | None, emit) -> None:
 
 
 @contextmanager
-def dask_client(scheduler: str | None):
+def dask_client(scheduler: str | None) -> Iterator[Client]:
     """A ``distributed.Client`` of the scheduler at ``scheduler``, or of a new local cluster
     whose dashboard listens on 127.0.0.1 only; SchedulerError when the scheduler cannot be
     reached within :data:`SCHEDULER_TIMEOUT_S`."""
@@ -356,8 +382,8 @@ def dask_client(scheduler: str | None):
 
 
 def run_trials(
-    problem,
-    algorithm,
+    problem: str | Problem,
+    algorithm: str | Optimizer,
     runs: int = DEFAULT_RUNS,
     *,
     max_evals: int,
@@ -400,23 +426,3 @@ def run_trials(
 
     trials = make_trials(problem, algorithm, label or algorithm.name, runs, max_evals, seed)
     return pandas.DataFrame(run_batch(trials, n_jobs, backend, scheduler))
-
-
-class _Progress:
-    """Progress bar on a terminal (runs done, best feasible value so far, time left); silent otherwise."""
-
-    def __init__(self, total: int):
-        self.best = math.inf
-        self.bar = tqdm(total=total, unit="run", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True)
-
-    def update(self, row: dict) -> None:
-        if row["violation"] <= 0 and row["best_f"] < self.best:  # False for a failed run (NaN)
-            self.best = row["best_f"]
-            self.bar.set_postfix(best=f"{self.best:.6g}", refresh=False)
-        self.bar.update(1)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.bar.close()

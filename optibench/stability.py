@@ -20,11 +20,13 @@ one and the first diverged one, until the bracket is narrower than ``tol``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .network import Network
-from .powerflow import solve_batch
+from .powerflow import PowerFlowResult, solve_batch
 
 STABILITY_MAX_ITER = 5000
 """Sweep limit near the nose, where the sweep converges slowly (see "Loadability" in results/seed003/README.md)."""
@@ -56,14 +58,14 @@ class StabilityReserve:
     k_u: float
     flows: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def stability_reserve(
     network: Network,
-    p_kw=None,
-    q_kvar=None,
+    p_kw: ArrayLike | None = None,
+    q_kvar: ArrayLike | None = None,
     *,
     tol: float = 1e-4,
     points: int = 16,
@@ -84,7 +86,7 @@ def stability_reserve(
     p = network.p_kw if p_kw is None else np.asarray(p_kw, dtype=np.float64)
     q = network.q_kvar if q_kvar is None else np.asarray(q_kvar, dtype=np.float64)
 
-    def solve(scales):
+    def solve(scales: np.ndarray) -> PowerFlowResult:
         return solve_batch(network, scales[:, None] * p, scales[:, None] * q, max_iter=max_iter)
 
     scales = 2.0 ** np.arange(doublings + 1)

@@ -25,7 +25,9 @@ import json
 import math
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,10 @@ import pyarrow.parquet as pq
 
 from .provenance import now, provenance
 from .runner import KEY_COLUMNS, row_key
+
+if TYPE_CHECKING:
+    from .experiment import Experiment
+
 
 SCHEMA = pa.schema(
     [
@@ -91,7 +97,7 @@ class ResultStore:
         self.experiment_file = self.folder / "experiment.toml"
         self.meta_file = self.folder / "meta.json"
 
-    def record_invocation(self, experiment, command: str, version: str) -> None:
+    def record_invocation(self, experiment: Experiment, command: str, version: str) -> None:
         """Save the experiment file (an :class:`~optibench.experiment.Experiment`) and, in
         ``meta.json``, its name and description and this invocation's provenance
         (:func:`optibench.provenance.provenance`)."""
@@ -111,6 +117,21 @@ class ResultStore:
 
     def _write_meta(self, meta: dict) -> None:
         _atomic_write(self.meta_file, lambda tmp: tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8"))
+
+    def write_meta(self, meta: dict) -> None:
+        """Replace ``meta.json`` (atomically) by ``meta``, a JSON object; the folder is created if missing."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._write_meta(meta)
+
+    def replace_rows(self, rows: pd.DataFrame) -> Path:
+        """Make ``rows`` (results rows with the :data:`SCHEMA` columns, as :meth:`read` returns them) the
+        folder's runs: ``results.parquet`` written atomically, run files removed; the path."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        records = rows[SCHEMA.names].to_dict("records")
+        _atomic_write(self.results_file, lambda tmp: pq.write_table(_table(records), tmp))
+        for f in sorted(self.runs_dir.glob("*.parquet")):
+            f.unlink(missing_ok=True)
+        return self.results_file
 
     def meta(self) -> dict:
         """Contents of ``meta.json`` ({} when absent); StoreError when it is not a JSON object."""
@@ -286,7 +307,7 @@ def _upgrade(table: pa.Table, schema: pa.Schema = SCHEMA) -> pa.Table:
 _STRING_COLUMNS = frozenset(f.name for f in SCHEMA if pa.types.is_string(f.type))
 
 
-def _cell(column: str, value):
+def _cell(column: str, value: Any) -> Any:
     """A value as Arrow takes it: arrays as lists; a missing string (None, or pandas' NaN / NA) as None."""
     if isinstance(value, np.ndarray):
         return value.tolist()
@@ -300,7 +321,7 @@ def _table(rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist([{k: _cell(k, v) for k, v in row.items()} for row in rows], schema=SCHEMA)
 
 
-def _atomic_write(path: Path, write) -> None:
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call ``write(tmp)`` on a hidden temporary file beside ``path``, then rename it to ``path``."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     write(tmp)

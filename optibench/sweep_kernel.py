@@ -304,3 +304,141 @@ def _backward(order, parent, pl, ql, vr, vi, jr, ji):
         for w in range(lanes):
             jr[a, w] += jr[i, w]
             ji[a, w] += ji[i, w]
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def sweep_trees(
+    order,
+    parent,
+    r,
+    x,
+    p,
+    q,
+    v_start,
+    v_slack,
+    tol,
+    max_iter,
+    store_v,
+    v_out,
+    loss_p,
+    loss_q,
+    vmin,
+    vmin_index,
+    vmax,
+    iterations,
+    converged,
+):
+    """:func:`sweep_batch` for a batch whose rows each have their own tree (radial configuration).
+
+    ``order``, ``parent``, ``r`` and ``x`` have shape (batch, n): row ``b``
+    is the tree of row ``b`` of ``p`` / ``q`` (topological order, upstream
+    bus, p.u. impedance of the branch feeding each bus). Rows are swept one
+    at a time (a block of one lane: the trees differ, so rows cannot share
+    SIMD lanes) with the same arithmetic as :func:`sweep_batch`, in parallel
+    over rows; the other arguments are :func:`sweep_batch`'s.
+    """
+    for row in prange(p.shape[0]):
+        _sweep_block(
+            row,
+            order[row],
+            parent[row],
+            r[row],
+            x[row],
+            p,
+            q,
+            v_start,
+            v_slack,
+            tol,
+            max_iter,
+            store_v,
+            v_out,
+            loss_p,
+            loss_q,
+            vmin,
+            vmin_index,
+            vmax,
+            iterations,
+            converged,
+            1,
+        )
+
+
+@njit(cache=True, error_model="numpy")
+def sweep_trees_serial(
+    order,
+    parent,
+    r,
+    x,
+    p,
+    q,
+    v_start,
+    v_slack,
+    tol,
+    max_iter,
+    store_v,
+    v_out,
+    loss_p,
+    loss_q,
+    vmin,
+    vmin_index,
+    vmax,
+    iterations,
+    converged,
+):
+    """:func:`sweep_trees` on the calling thread only."""
+    for row in range(p.shape[0]):
+        _sweep_block(
+            row,
+            order[row],
+            parent[row],
+            r[row],
+            x[row],
+            p,
+            q,
+            v_start,
+            v_slack,
+            tol,
+            max_iter,
+            store_v,
+            v_out,
+            loss_p,
+            loss_q,
+            vmin,
+            vmin_index,
+            vmax,
+            iterations,
+            converged,
+            1,
+        )
+
+
+@njit(cache=True)
+def bad_trees(order, parent, r, x, root):
+    """Rows that :func:`sweep_trees` must not be given, shape (batch,) bool.
+
+    A row is good when ``order[b]`` lists every bus index once starting at
+    ``root``, ``parent[b, root]`` is -1, every other bus's parent is a bus
+    earlier in ``order[b]``, and ``r[b]``, ``x[b]`` are finite; arrays (batch, n).
+    """
+    batch, n = order.shape
+    bad = np.zeros(batch, dtype=np.bool_)
+    position = np.empty(n, dtype=np.int64)
+    for row in range(batch):
+        position[:] = -1
+        ok = order[row, 0] == root and parent[row, root] == -1
+        for k in range(n):
+            i = order[row, k]
+            if not ok or i < 0 or i >= n or position[i] >= 0:
+                ok = False
+                break
+            position[i] = k
+        for k in range(1, n):
+            if not ok:
+                break
+            a = parent[row, order[row, k]]
+            ok = 0 <= a < n and 0 <= position[a] < k
+        for i in range(n):
+            if not (np.isfinite(r[row, i]) and np.isfinite(x[row, i])):
+                ok = False
+        bad[row] = not ok
+    return bad

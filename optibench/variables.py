@@ -29,10 +29,13 @@ choice), so this check is the last guard for any other caller of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numba import njit
+from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,10 @@ class Real:
     def size(self) -> int:
         return 1
 
-    def box(self):
+    def box(self) -> tuple[list[float], list[float]]:
         return [self.low], [self.high]
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"name": self.name, "type": "real", "low": self.low, "high": self.high}
 
 
@@ -66,10 +69,10 @@ class Integer:
     def size(self) -> int:
         return 1
 
-    def box(self):
+    def box(self) -> tuple[list[float], list[float]]:
         return [self.low - 0.5], [self.high + 0.5]
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"name": self.name, "type": "integer", "low": self.low, "high": self.high}
 
 
@@ -79,9 +82,9 @@ class Distinct:
 
     name: str
     k: int
-    choices: tuple
+    choices: tuple[Any, ...]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not 1 <= self.k <= len(self.choices):
             raise ValueError(f"variable {self.name!r}: cannot choose {self.k} distinct values out of {len(self.choices)}")
 
@@ -89,12 +92,16 @@ class Distinct:
     def size(self) -> int:
         return self.k
 
-    def box(self):
+    def box(self) -> tuple[list[float], list[float]]:
         m = len(self.choices)
         return [0.0] * self.k, [float(m)] * self.k
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"name": self.name, "type": "distinct", "k": self.k, "choices": list(self.choices)}
+
+
+Variable = Real | Integer | Distinct
+"""One variable of a :class:`VariableSpace`."""
 
 
 class VariableSpace:
@@ -106,9 +113,11 @@ class VariableSpace:
         slices: column slice of each variable, by name.
     """
 
-    def __init__(self, variables):
+    def __init__(self, variables: Iterable[Variable]) -> None:
         self.variables = list(variables)
-        lows, highs, self.slices = [], [], {}
+        lows: list[float] = []
+        highs: list[float] = []
+        self.slices: dict[str, slice] = {}
         for var in self.variables:
             if var.name in self.slices:
                 raise ValueError(f"variable name {var.name!r} is used twice")
@@ -158,7 +167,7 @@ class VariableSpace:
             f"(rows {rows[:5].tolist()}{' ...' if len(rows) > 5 else ''}); decision values must be finite"
         )
 
-    def encode(self, values) -> np.ndarray:
+    def encode(self, values: ArrayLike) -> np.ndarray:
         """A box point (n_var,) that decodes to ``values`` (n_var,): for Distinct, choice value -> index + 0.5."""
         x = np.asarray(values, dtype=np.float64).copy()
         for var in self.variables:
@@ -171,12 +180,12 @@ class VariableSpace:
                     raise ValueError(f"variable {var.name!r}: {exc.args[0]!r} is not one of its choices") from None
         return x
 
-    def describe(self) -> list[dict]:
+    def describe(self) -> list[dict[str, Any]]:
         return [var.describe() for var in self.variables]
 
 
 @njit(cache=True)
-def _distinct_indices(C, m):
+def _distinct_indices(C: np.ndarray, m: int) -> np.ndarray:
     """Indices (pop, k) int64 of distinct choices for coordinates C (pop, k) in [0, m]."""
     pop, k = C.shape
     out = np.empty((pop, k), dtype=np.int64)

@@ -23,4 +23,5 @@ BUILTIN = {
     "ev-res-support": "optibench.problems.ev_scheduling:EvResSupport",
     "ev-res-network": "optibench.problems.ev_res_network:EvResNetwork",
     "ev-station-siting": "optibench.problems.station_siting:EvStationSiting",
+    "reconfiguration": "optibench.problems.reconfiguration:Reconfiguration",
 }

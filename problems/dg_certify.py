@@ -40,17 +40,22 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import cvxpy as cp
 import numpy as np
 
 from optibench.exact import BranchFlowModel, Device
 
+if TYPE_CHECKING:
+    from .placement import DgPlacement
+
 TOLERANCE_KW = 1e-4
 """Largest gap (kW) between the incumbent's AC loss and the lowest cone bound for ``proven``."""
 VOLTAGE_MARGINS_PU = (1e-9, 1e-8, 1e-7)
 """Tightenings of the voltage limits (p.u.), tried in turn, for the incumbents of sets that sit on a limit."""
-RETRIES = (
+RETRIES: tuple[dict[str, float], ...] = (
     {},
     {"static_regularization_constant": 1e-10},
     {"equilibrate_max_iter": 50},
@@ -69,13 +74,13 @@ class SitedUnits(Device):
     (units,)) is each unit's output, in ``[0, max_kw]``.
     """
 
-    def __init__(self, candidates, units: int, max_kw: float):
+    def __init__(self, candidates: Iterable[int], units: int, max_kw: float) -> None:
         self.name = "dg"
         self.candidates = [int(b) for b in candidates]
         self.units = int(units)
         self.max_kw = float(max_kw)
 
-    def attach(self, model) -> list:
+    def attach(self, model: BranchFlowModel) -> list:
         if model.periods != 1:
             raise ValueError("dg-placement certification: the branch-flow model must have one period")
         self.model = model
@@ -85,12 +90,12 @@ class SitedUnits(Device):
         self.size = cp.Variable(self.units, nonneg=True, name="dg_size")
         return [self.size <= self.max_kw / self.s_base]
 
-    def injections(self):
+    def injections(self) -> list[tuple]:
         return [
             (i, cp.reshape(self.placement[row, :] @ self.size, (1,), order="C"), np.zeros(1)) for row, i in enumerate(self.index)
         ]
 
-    def report(self):
+    def report(self) -> dict[str, np.ndarray]:
         return {"p_kw": self._kw(self.size)}
 
 
@@ -102,7 +107,7 @@ class SetSolver:
         margin_pu: tightening of its voltage limits (p.u.; 0 for the bound itself).
     """
 
-    def __init__(self, problem, margin_pu: float = 0.0):
+    def __init__(self, problem: DgPlacement, margin_pu: float = 0.0) -> None:
         vmin, vmax = problem.vmin_limit, problem.vmax_limit
         self.model = BranchFlowModel(
             problem.network,
@@ -115,7 +120,7 @@ class SetSolver:
         self.units = self.model.add(SitedUnits(self.candidates, problem.units, problem.max_unit_kw))
         self.cone = self.model.problem(cp.sum(self.model.loss_kw))
 
-    def solve(self, buses) -> tuple[str, float, np.ndarray, int]:
+    def solve(self, buses: Sequence[int]) -> tuple[str, float, np.ndarray, int]:
         """Relaxation of the bus set ``buses`` (1-based, one per unit).
 
         Returns (status, bound in kW (+inf when infeasible, NaN when undecided),
@@ -142,12 +147,12 @@ class SetSolver:
         return status, float(self.cone.value), self.units.size.value * self.model.s_base_kva, tries
 
 
-def bus_sets(problem) -> np.ndarray:
+def bus_sets(problem: DgPlacement) -> np.ndarray:
     """Every set of ``problem.units`` distinct candidate buses, ascending, shape (n_sets, units)."""
     return np.array(list(itertools.combinations(problem.candidate_buses(), problem.units)), dtype=np.float64)
 
 
-def certify(problem, tol_kw: float = TOLERANCE_KW, sets=None) -> tuple[dict, int]:
+def certify(problem: DgPlacement, tol_kw: float = TOLERANCE_KW, sets: np.ndarray | None = None) -> tuple[dict, int]:
     """The optimum of a ``dg-placement`` instance over every bus set (see the module docstring).
 
     Args:
@@ -219,7 +224,9 @@ def certify(problem, tol_kw: float = TOLERANCE_KW, sets=None) -> tuple[dict, int
     ), flows
 
 
-def _close_on_limits(problem, sets, bound, sizes, ac, tol_kw: float) -> int:
+def _close_on_limits(
+    problem: DgPlacement, sets: np.ndarray, bound: np.ndarray, sizes: np.ndarray, ac: np.ndarray, tol_kw: float
+) -> int:
     """Give AC-feasible sizes to the sets that sit on a voltage limit (see the module docstring).
 
     The sets whose bound is below the best AC loss by more than ``tol_kw``
@@ -245,7 +252,7 @@ def _close_on_limits(problem, sets, bound, sizes, ac, tol_kw: float) -> int:
     return flows
 
 
-def _ac_loss(problem, sets: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+def _ac_loss(problem: DgPlacement, sets: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """AC loss (kW) of each set at its sizes, shape (n_sets,); +inf where infeasible or undecided."""
     loss = np.full(len(sets), math.inf)
     ok = np.all(np.isfinite(sizes), axis=1)
@@ -256,7 +263,7 @@ def _ac_loss(problem, sets: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return loss
 
 
-def _rounded(problem, buses, sizes) -> tuple[str, float]:
+def _rounded(problem: DgPlacement, buses: np.ndarray, sizes: np.ndarray) -> tuple[str, float]:
     """The solution as ``"bus:kW,..."`` with the fewest decimals (3 to 9) that stay feasible, and its AC loss."""
     sizes = np.clip(sizes, 0.0, problem.max_unit_kw)
     for decimals in range(3, 10):

@@ -37,13 +37,16 @@ Exact optimum
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from optibench.checks import check_instance, choice, integer, text
 from optibench.ev import BEV, Fleet, VehicleType
 from optibench.network import load_network
 from optibench.powerflow import solve_batch
-from optibench.problems.ev_scheduling import FLEET_MODELS, EvScheduling, frank_wolfe_gap, read_profile
+
+from .ev_scheduling import FLEET_MODELS, EvScheduling, frank_wolfe_gap, read_profile
 
 FIT_POINTS = 9
 """Power flows per period for the quadratic loss fit."""
@@ -63,6 +66,7 @@ class EvResNetwork(EvScheduling):
     """
 
     objective_names = ("sum of squared substation demand with network losses (MW^2)",)
+    objective_name, objective_unit = "sum of squared substation demand with losses", "MW^2"
     success_atol = 1e-3
     """MW^2, as ``ev-res-support``'s: 0.5 kW more in one half-hour of a demand up to 1 MW."""
 
@@ -90,7 +94,7 @@ class EvResNetwork(EvScheduling):
         self.bus_q_kvar = scale[:, None] * net.q_kvar
         self.loss_coef, self.fit_residual_kw = self._fit_losses()
 
-    def _fit_losses(self):
+    def _fit_losses(self) -> tuple[np.ndarray, float]:
         """Quadratic loss per period: coefficients (n_d, 3) of ``a + b p + c p^2`` (p, loss in MW) and the largest
         fit residual (kW) over the fitting power flows."""
         low, high = self.demand_range()
@@ -137,7 +141,7 @@ class EvResNetwork(EvScheduling):
         ps = self.net_demand(z[None])[0]
         return 2.0 * self.matrix.T @ (ps * (1.0 + b + 2.0 * c * p))
 
-    def certify(self):
+    def certify(self) -> tuple[dict[str, Any], int]:
         """Optimum by Gauss-Newton: repeated QPs over the feasible set with ``P_S`` linearised at the last point,
         until the duality gap is below GAP_TOL of the objective (see the module docstring). Starts from the uniform
         schedule (session) or from idle cohorts (flexible). Returns (fields, power flows)."""

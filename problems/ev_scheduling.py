@@ -53,15 +53,19 @@ polytope for the flexible model).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+from numpy.typing import ArrayLike
 
 from optibench.checks import check_instance, choice, integer, real
-from optibench.ev import BEV, PHEV, Fleet, VehicleType
+from optibench.ev import BEV, PHEV, Cohort, Fleet, VehicleType
 from optibench.known_optima import lookup
 from optibench.problem import Evaluation, Problem
 from optibench.variables import Real, VariableSpace
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLE3_CHARGING_ONLY = {1: 0.8, 2: 0.5, 3: 0.2}
 """Share of charging-only vehicles per scenario (paper 003, Table 3)."""
@@ -82,6 +86,8 @@ def _profiles_dir() -> Path:
 
 def read_profile(name: str) -> pd.DataFrame:
     """A shipped half-hourly profile of paper 003 (see ``profiles/paper003.md``)."""
+    import pandas as pd
+
     return pd.read_csv(_profiles_dir() / name)
 
 
@@ -105,7 +111,7 @@ class EvScheduling(Problem):
         self.model = model
         self.unit_kw = float(unit_kw)
         if model == "session":
-            self.cohorts = ()
+            self.cohorts: tuple[Cohort, ...] = ()
             variables = [Real(f"f_{l + 1:02d}", 0.0, 1.0) for l in range(n_d)]
             variables += [Real(f"g_{l + 1:02d}", 0.0, 1.0) for l in range(n_d)]
             A, B = fleet.flexible_matrices()
@@ -147,7 +153,7 @@ class EvScheduling(Problem):
         n_d = self.fleet.n_d
         return [c.soc(c.max_kw * W[:, k * n_d : (k + 1) * n_d]) for k, c in enumerate(self.cohorts)]
 
-    def _evaluate(self, Z):
+    def _evaluate(self, Z: np.ndarray) -> Evaluation:
         ps = self.net_demand(Z)
         extras = {"peak_valley": ps.max(axis=1) - ps.min(axis=1)}
         G = np.zeros((len(Z), 0))
@@ -164,7 +170,9 @@ class EvScheduling(Problem):
     def soc_constraints(self, margin: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """Flexible model: the state-of-charge limits as ``A u <= b``, ``margin`` inside them; shapes (3 n_d C, n_var)
         and (3 n_d C,), C cohorts (rows: every period's upper and lower limit, then the day's end)."""
-        n_d, rows, rhs = self.fleet.n_d, [], []
+        n_d = self.fleet.n_d
+        rows: list[np.ndarray] = []
+        rhs: list[ArrayLike] = []
         cumulative = np.tril(np.ones((n_d, n_d)))
         for k, c in enumerate(self.cohorts):
             block = np.zeros((n_d, self.n_var))
@@ -192,7 +200,7 @@ class EvScheduling(Problem):
         A, b = self.soc_constraints(SOC_MARGIN)
         return box_least_squares(offset, matrix, A, b)
 
-    def certify(self):
+    def certify(self) -> tuple[dict[str, Any], int]:
         """Exact optimum of the convex QP ``min ||weight (offset + M u)||^2`` over the feasible set (Clarabel).
 
         Returns (KnownOptimum fields as a dict, 0 power flows).
@@ -252,7 +260,7 @@ def simplex_least_squares(offset: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     qp.solve(solver=cp.CLARABEL, tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
     if qp.status != cp.OPTIMAL:
         raise ValueError(f"QP status {qp.status}")
-    z = np.maximum(x.value, 0.0)
+    z = np.maximum(np.asarray(x.value), 0.0)  # solved: value is an array
     return z / z.sum()
 
 
@@ -266,7 +274,7 @@ def box_least_squares(offset: np.ndarray, matrix: np.ndarray, A: np.ndarray, b: 
     qp.solve(solver=cp.CLARABEL)  # default tolerances; the Frank-Wolfe gap is the proof
     if qp.status != cp.OPTIMAL:
         raise ValueError(f"QP status {qp.status}")
-    return np.clip(x.value, -1.0, 1.0)
+    return np.clip(np.asarray(x.value), -1.0, 1.0)  # solved: value is an array
 
 
 def frank_wolfe_gap(problem: EvScheduling, z: np.ndarray) -> float:
@@ -285,6 +293,7 @@ class EvLoadLevelling(EvScheduling):
 
     levelling = True
     objective_names = ("variance of the net demand (GW^2)",)
+    objective_name, objective_unit = "variance of the net demand", "GW^2"
     success_atol = 1e-4
     """GW^2: a half-hour 5 GW from the day's mean moved 0.5 MW further from it adds 1e-4 GW^2 (2 x 5 x 5e-4 / 48)."""
 
@@ -307,6 +316,7 @@ class EvResSupport(EvScheduling):
     """
 
     objective_names = ("sum of squared net demand (MW^2)",)
+    objective_name, objective_unit = "sum of squared net demand", "MW^2"
     success_atol = 1e-3
     """MW^2: with net demand up to 1 MW, 1e-3 MW^2 is 0.5 kW more in one half-hour (a 7 kW charger for 4 minutes)."""
 

@@ -14,10 +14,11 @@ call and turns the results into objective and constraint columns:
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from optibench.checks import check_instance, real, text
 from optibench.network import load_network
-from optibench.powerflow import solve_batch
+from optibench.powerflow import PowerFlowResult, solve_batch
 from optibench.problem import Problem
 
 FEEDER_RULES = {"network": text(), "vmin": real(0.5, 1.5, optional=True), "vmax": real(0.5, 1.5, optional=True)}
@@ -54,7 +55,7 @@ class FeederProblem(Problem):
         check_instance(self, FEEDER_RULES, network=network, vmin=vmin, vmax=vmax)
         if vmin is not None and vmax is not None and vmin >= vmax:
             raise ValueError(f"problem {self.name!r}: vmin must be below vmax, got vmin={vmin}, vmax={vmax}")
-        super().__init__(None, **instance)
+        super().__init__(None, **instance)  # type: ignore[arg-type]  # subclasses set space after this constructor
         self.network = load_network(network)
         self.vmin_limit = vmin
         self.vmax_limit = vmax
@@ -85,24 +86,28 @@ class FeederProblem(Problem):
         """Net loads of decoded solutions ``Z`` (pop, n_var): two arrays (pop, n_bus), kW and kvar."""
         raise NotImplementedError
 
-    def voltage_profile(self, z) -> np.ndarray:
+    def voltage_profile(self, z: ArrayLike) -> np.ndarray:
         """Voltage magnitudes (p.u.) of one decoded solution, shape (n_bus,), network bus order."""
         p, q = self.injections(np.asarray(z, dtype=np.float64)[None, :])
         return solve_batch(self.network, p, q).vm_pu[0]
 
-    def power_flow(self, p_kw: np.ndarray, q_kvar: np.ndarray):
+    def power_flow(self, p_kw: np.ndarray, q_kvar: np.ndarray) -> tuple[PowerFlowResult, np.ndarray, np.ndarray]:
         """Solve every candidate's injections; returns (result, G (pop, n_con), loss_kw (pop,))."""
         res = solve_batch(self.network, p_kw, q_kvar, store_voltages=False)
+        return (res, *self.judge(res))
+
+    def judge(self, res: PowerFlowResult) -> tuple[np.ndarray, np.ndarray]:
+        """Constraint values G (pop, n_con) and objective loss_kw (pop,) of solved candidates (see the module docstring)."""
         G = [np.where(res.converged, 0.0, 1.0)]
         if self.vmin_limit is not None:
             G.append(np.where(res.converged, self.vmin_limit - res.vmin_pu, 0.0))
         if self.vmax_limit is not None:
             G.append(np.where(res.converged, res.vmax_pu - self.vmax_limit, 0.0))
         loss = np.where(res.converged, res.loss_kw, DIVERGED_LOSS_KW)
-        return res, np.stack(G, axis=1), loss
+        return np.stack(G, axis=1), loss
 
     @staticmethod
-    def diagnostics(res) -> dict[str, np.ndarray]:
+    def diagnostics(res: PowerFlowResult) -> dict[str, np.ndarray]:
         """Per-candidate power-flow figures for reports, each shape (pop,)."""
         return {
             "loss_kw": res.loss_kw,

@@ -84,19 +84,25 @@ import math
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import cvxpy as cp
 import numpy as np
-import pandas as pd
+from numpy.typing import ArrayLike
 
 from optibench.checks import check_values, choice, integer, real, text
-from optibench.exact import BranchFlowModel, PhotovoltaicUnit, ScaledLoad, Solution, StaticVarGenerator, Storage
 from optibench.known_optima import cone_fields, lookup
 from optibench.network import Network, load_network
 from optibench.powerflow import solve_batch
 from optibench.problem import Evaluation, Problem
-from optibench.problems.feeder import DIVERGED_LOSS_KW
 from optibench.variables import Real, VariableSpace
+
+from .feeder import DIVERGED_LOSS_KW
+
+if TYPE_CHECKING:
+    import cvxpy as cp
+    import pandas as pd
+
+    from optibench.exact import BranchFlowModel, ScaledLoad, Solution
 
 PROFILES_FILE = Path(str(files("optibench.data").joinpath("profiles", "paper000_day.csv")))
 PROFILE_COLUMNS = ("residential_load_pu", "ev_type1_pu", "ev_type2_pu", "pv_pu")
@@ -162,6 +168,8 @@ INSTANCE_RULES = {
 
 def load_profiles(path: str | Path | None = None) -> pd.DataFrame:
     """The hourly profiles (fractions of the peak): ``hour`` and :data:`PROFILE_COLUMNS`, one row per hour."""
+    import pandas as pd
+
     path = PROFILES_FILE if path is None else Path(path)
     table = pd.read_csv(path)
     missing = [c for c in ("hour", *PROFILE_COLUMNS) if c not in table.columns]
@@ -239,12 +247,18 @@ class HostingCapacityCase:
         rated = self.scenario.ess_rated_kva
         return rated / math.sqrt(2.0) if self.ess_limit == "square" else rated
 
-    def model(self, relaxation: str = "socp", binary: bool = False, fixed_kw: float | None = None):
+    def model(
+        self, relaxation: str = "socp", binary: bool = False, fixed_kw: float | None = None
+    ) -> tuple[BranchFlowModel, ScaledLoad, cp.Expression]:
         """The branch-flow model with every device; returns ``(model, ev_station, objective)``.
 
         ``fixed_kw`` fixes the station size instead of maximising it. The
         linear model (LinDistFlow) has no losses, so its objective is ``-w2 S_EV``.
         """
+        import cvxpy as cp
+
+        from optibench.exact import BranchFlowModel, PhotovoltaicUnit, ScaledLoad, StaticVarGenerator, Storage
+
         sc = self.scenario
         model = BranchFlowModel(
             self.network,
@@ -283,7 +297,7 @@ class HostingCapacityCase:
         return model, station, objective
 
     def solve(
-        self, relaxation: str = "socp", binary: bool = False, fixed_kw: float | None = None, **solver_options
+        self, relaxation: str = "socp", binary: bool = False, fixed_kw: float | None = None, **solver_options: Any
     ) -> HostingCapacityResult:
         """Solve the cone program (or LinDistFlow) of this instance and re-check it by AC power flow."""
         model, station, objective = self.model(relaxation, binary, fixed_kw)
@@ -346,6 +360,7 @@ class HostingCapacity(Problem):
 
     n_obj = 1
     objective_names = ("w1 loss_kwh - w2 s_ev_kw (kW)",)
+    objective_name, objective_unit = "w1 loss_kwh - w2 s_ev_kw", "kW"
     success_atol = 1e-3
     """kW, as the feeder problems' (:class:`~optibench.problems.feeder.FeederProblem`): 1 W of the
     objective; the AC evaluation of the cone optimum matches its value to about 1e-6 kW."""
@@ -407,7 +422,7 @@ class HostingCapacity(Problem):
         svg_q = Z[:, 1 + 2 * n_ess * T :].reshape(pop, len(SVG_BUSES), T)
         return Z[:, 0], ess_p, ess_q, svg_q
 
-    def _evaluate(self, Z):
+    def _evaluate(self, Z: np.ndarray) -> Evaluation:
         case, net = self.case, self.case.network
         s_ev, ess_p, ess_q, svg_q = self.split(Z)
         pop, T = len(Z), case.periods
@@ -452,7 +467,7 @@ class HostingCapacity(Problem):
     def encode_solution(self, result: HostingCapacityResult) -> np.ndarray:
         """The variables (n_var,) of a cone-program solution."""
         devices = result.solution.devices
-        parts = [[result.capacity_kw]]
+        parts: list[ArrayLike] = [[result.capacity_kw]]
         parts += [devices[f"ess{j}"]["p_kw"] for j in range(1, len(ESS_BUSES) + 1)]
         parts += [devices[f"ess{j}"]["q_kvar"] for j in range(1, len(ESS_BUSES) + 1)]
         parts += [devices[f"svg{k}"]["q_kvar"] for k in range(1, len(SVG_BUSES) + 1)]
@@ -462,7 +477,7 @@ class HostingCapacity(Problem):
         """Solve the cone program (or LinDistFlow) of this instance: :meth:`HostingCapacityResult.summary`."""
         return self.case.solve(relaxation, binary).summary()
 
-    def certify(self):
+    def certify(self) -> tuple[dict[str, Any], int]:
         """The cone program's optimum: proven when the relaxation is exact there and the AC evaluation matches.
 
         Returns (KnownOptimum fields as a dict, power flows of the AC re-check).

@@ -32,12 +32,16 @@ Three problem families on radial feeders (all loads constant power):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from optibench.checks import boolean, check_instance, choice, integer, integers, real
 from optibench.known_optima import lookup
-from optibench.problem import Evaluation
-from optibench.variables import Distinct, Real, VariableSpace
+from optibench.problem import Evaluation, Problem
+from optibench.variables import Distinct, Real, Variable, VariableSpace
 
 from .feeder import FEEDER_RULES, FeederProblem
 
@@ -59,8 +63,11 @@ SCENARIO1_SITES = {
 """Station sites used by ``res-placement`` (IEEE 69): case 1 is the proven
 optimum of ``evcs-placement`` (enumeration, 225.068 kW); cases 2 and 3 the best
 placements any run of EO found on ``benchmarks/seed002.toml``'s instances
-(225.257 and 225.908 kW; best-known, not proven). They are fixed data, so the
-Scenario 2 and 3 instances do not change when that batch is run again."""
+(225.257 and 225.908 kW). Case 2's sites are those of the proven optimum (the
+mixed-integer program of :mod:`optibench.problems.placement_certify`); case 3's
+lose 0.013 kW more than its proven optimum (225.895 kW, Level 1 stations at 29,
+30, 37, 38). They are fixed data, so the Scenario 2 and 3 instances do not
+change when that batch is run again."""
 
 
 EVCS_RULES = {"case": choice(*CASES), "power_factor": real(above=0, high=1)}
@@ -81,11 +88,12 @@ def _station_levels(case: int) -> np.ndarray:
     return np.repeat([1, 2, 3], CASES[case])
 
 
-def _parse_bus_kw(problem, text: str, units: int) -> tuple[list[float], list[float]]:
-    """``"13:846,30:1159"`` -> ([13, 30], [846, 1159]); exactly ``units`` pairs."""
+def _parse_bus_kw(problem: Problem, text: str, units: int) -> tuple[list[float], list[float]]:
+    """``"13:846,30:1159"`` (or ``"13: 846 kW, ..."``) -> ([13, 30], [846, 1159]); exactly ``units`` pairs."""
     buses, sizes = [], []
     for pair in filter(None, text.replace(" ", "").split(",")):
         bus, sep, kw = pair.partition(":")
+        kw = kw.removesuffix("kW")
         try:
             buses.append(float(int(bus)))
             sizes.append(float(kw))
@@ -96,6 +104,11 @@ def _parse_bus_kw(problem, text: str, units: int) -> tuple[list[float], list[flo
     if len(buses) != units:
         raise ValueError(f"{problem.name}: expected {units} bus:kW pairs, got {len(buses)} in {text!r}")
     return buses, sizes
+
+
+def _format_bus_kw(buses: np.ndarray, sizes_kw: np.ndarray) -> str:
+    """Buses (k,) and sizes in kW (k,) -> ``"64: 248 kW, 65: 80 kW"`` (sizes to the kW)."""
+    return ", ".join(f"{b:.0f}: {kw:.0f} kW" for b, kw in zip(buses, sizes_kw))
 
 
 class EvcsPlacement(FeederProblem):
@@ -110,6 +123,7 @@ class EvcsPlacement(FeederProblem):
     """
 
     objective_names = ("loss_kw",)
+    objective_name, objective_unit = "loss", "kW"
 
     def __init__(
         self,
@@ -128,7 +142,7 @@ class EvcsPlacement(FeederProblem):
         self.space = VariableSpace([Distinct("stations", len(self.levels), self.candidate_buses())])
         self.known_optimum = lookup(self.name, instance)
 
-    def injections(self, Z):
+    def injections(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p, q = self.base_injections(len(Z))
         rows = np.arange(len(Z))[:, None]
         at = self.bus_index(Z)
@@ -136,30 +150,31 @@ class EvcsPlacement(FeederProblem):
         q[rows, at] += self.station_kw * self.q_ratio
         return p, q
 
-    def _evaluate(self, Z):
+    def _evaluate(self, Z: np.ndarray) -> Evaluation:
         res, G, loss = self.power_flow(*self.injections(Z))
         return Evaluation(F=loss[:, None], G=G, extras=self.diagnostics(res))
 
-    def report(self, z) -> dict:
+    def report(self, z: ArrayLike) -> dict[str, Any]:
         out = super().report(z)
         out["stations"] = [
-            {"level": int(level), "bus": int(bus), "kw": float(kw)} for level, bus, kw in zip(self.levels, z, self.station_kw)
+            {"level": int(level), "bus": int(bus), "kw": float(kw)}
+            for level, bus, kw in zip(self.levels, np.asarray(z), self.station_kw)
         ]
         return out
 
-    def certify(self, chunk: int = 20_000):
-        """Exact optimum by enumerating every ordered placement (stations of distinct levels only).
+    def certify(self, chunk: int = 20_000) -> tuple[dict[str, Any], int]:
+        """Exact optimum: every ordered placement enumerated where the stations have distinct levels (case 1),
+        else the mixed-integer cone program of :mod:`optibench.problems.placement_certify` (SCIP).
 
         Returns (KnownOptimum fields as a dict, number of power flows).
         """
         k = len(self.levels)
+        if len(set(self.levels.tolist())) != k or k > 3:
+            from .placement_certify import certify
+
+            return certify(self)
         buses = np.asarray(self.candidate_buses(), dtype=np.float64)
         m = len(buses)
-        if len(set(self.levels.tolist())) != k or k > 3:
-            raise ValueError(
-                f"{self.name} case {self.instance['case']}: {k} stations with repeated levels; "
-                "enumeration is offered for case 1 only"
-            )
         grids = np.meshgrid(*[np.arange(m)] * k, indexing="ij")
         index = np.stack([g.ravel() for g in grids], axis=1)
         distinct = np.all([index[:, a] != index[:, b] for a in range(k) for b in range(a + 1, k)], axis=0)
@@ -173,6 +188,8 @@ class EvcsPlacement(FeederProblem):
             i = int(np.argmin(f))
             if f[i] < best_f:
                 best_f, best_z = float(f[i]), Z[i]
+        if best_z is None:
+            raise ValueError(f"{self.name} case {self.instance['case']}: no placement is feasible")
         method = f"enumeration of all {len(placements):,} ordered placements on distinct buses"
         fields = dict(
             value=best_f,
@@ -198,6 +215,7 @@ class ResPlacement(FeederProblem):
     """
 
     objective_names = ("res_total_kw",)
+    objective_name, objective_unit = "renewable power", "kW"
 
     def __init__(
         self,
@@ -206,9 +224,9 @@ class ResPlacement(FeederProblem):
         units: int = 3,
         network: str = "ieee69",
         max_unit_kw: float = 2000.0,
-        stations=None,
+        stations: Sequence[int] | None = None,
         joint: bool = False,
-    ):
+    ) -> None:
         check_instance(
             self, RES_RULES, case=case, scenario=scenario, units=units, max_unit_kw=max_unit_kw, stations=stations, joint=joint
         )
@@ -231,7 +249,7 @@ class ResPlacement(FeederProblem):
         )
         super().__init__(instance, network, SCENARIO_VMIN[scenario], 1.0)
         candidates = self.candidate_buses()
-        variables = [Distinct("stations", len(self.levels), candidates)] if self.joint else []
+        variables: list[Variable] = [Distinct("stations", len(self.levels), candidates)] if self.joint else []
         variables += [Distinct("res_buses", self.units, candidates)]
         variables += [Real(f"res_kw_{u + 1}", 0.0, float(max_unit_kw)) for u in range(self.units)]
         self.space = VariableSpace(variables)
@@ -240,13 +258,16 @@ class ResPlacement(FeederProblem):
         self.stations = None if stations is None else np.asarray(stations, dtype=np.float64)
         self.known_optimum = lookup(self.name, instance)
 
-    def split(self, Z):
+    def split(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Decoded solutions (pop, n_var) -> station buses (pop, k), unit buses (pop, units), unit kW (pop, units)."""
         k = len(self.levels) if self.joint else 0
-        stations = Z[:, :k] if self.joint else np.broadcast_to(self.stations, (len(Z), len(self.stations)))
+        # without ``joint`` the station buses are fixed (never None)
+        stations = (
+            Z[:, :k] if self.joint or self.stations is None else np.broadcast_to(self.stations, (len(Z), len(self.stations)))
+        )
         return stations, Z[:, k : k + self.units], Z[:, k + self.units :]
 
-    def injections(self, Z):
+    def injections(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         stations, res_buses, res_kw = self.split(Z)
         p, q = self.base_injections(len(Z))
         rows = np.arange(len(Z))[:, None]
@@ -254,7 +275,7 @@ class ResPlacement(FeederProblem):
         np.add.at(p, (np.repeat(rows, self.units, axis=1), self.bus_index(res_buses)), -res_kw)
         return p, q
 
-    def _evaluate(self, Z):
+    def _evaluate(self, Z: np.ndarray) -> Evaluation:
         res, G, _ = self.power_flow(*self.injections(Z))
         return Evaluation(F=self.split(Z)[2].sum(axis=1)[:, None], G=G, extras=self.diagnostics(res))
 
@@ -267,7 +288,22 @@ class ResPlacement(FeederProblem):
         buses, sizes = _parse_bus_kw(self, text, self.units)
         return np.array(stations + buses + sizes)
 
-    def report(self, z) -> dict:
+    def format_solution(self, z: ArrayLike) -> str:
+        """``"64: 248 kW, 65: 80 kW, 61: 0 kW"``; with ``joint``, the station buses first, then ``;``."""
+        stations, buses, sizes = self.split(np.asarray(z, dtype=np.float64)[None, :])
+        units = _format_bus_kw(buses[0], sizes[0])
+        return f"{', '.join(f'{b:.0f}' for b in stations[0])}; {units}" if self.joint else units
+
+    def certify(self) -> tuple[dict[str, Any], int]:
+        """The optimum by the mixed-integer cone program (SCIP; :mod:`optibench.problems.placement_certify`).
+
+        Returns (KnownOptimum fields but ``computed``, number of AC power flows).
+        """
+        from .placement_certify import certify
+
+        return certify(self)
+
+    def report(self, z: ArrayLike) -> dict[str, Any]:
         out = super().report(z)
         stations, res_buses, res_kw = self.split(np.asarray(z, dtype=np.float64)[None, :])
         out["stations"] = [
@@ -295,6 +331,7 @@ class DgPlacement(FeederProblem):
     """
 
     objective_names = ("loss_kw",)
+    objective_name, objective_unit = "loss", "kW"
     success_atol = 1e-4
 
     def __init__(
@@ -317,13 +354,13 @@ class DgPlacement(FeederProblem):
         )
         self.known_optimum = lookup(self.name, instance)
 
-    def injections(self, Z):
+    def injections(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p, q = self.base_injections(len(Z))
         rows = np.repeat(np.arange(len(Z))[:, None], self.units, axis=1)
         np.add.at(p, (rows, self.bus_index(Z[:, : self.units])), -Z[:, self.units :])
         return p, q
 
-    def _evaluate(self, Z):
+    def _evaluate(self, Z: np.ndarray) -> Evaluation:
         res, G, loss = self.power_flow(*self.injections(Z))
         return Evaluation(F=loss[:, None], G=G, extras=self.diagnostics(res))
 
@@ -331,7 +368,12 @@ class DgPlacement(FeederProblem):
         buses, sizes = _parse_bus_kw(self, text, self.units)
         return np.array(buses + sizes)
 
-    def certify(self):
+    def format_solution(self, z: ArrayLike) -> str:
+        """``"13: 846 kW, 30: 1159 kW"``: each unit's bus and size."""
+        z = np.asarray(z, dtype=np.float64)
+        return _format_bus_kw(z[: self.units], z[self.units :])
+
+    def certify(self) -> tuple[dict[str, Any], int]:
         """The optimum over every bus set, proven by a cone bound per set and the AC power flow.
 
         See :func:`optibench.problems.dg_certify.certify` (imported here: it needs cvxpy).
@@ -341,7 +383,7 @@ class DgPlacement(FeederProblem):
 
         return certify(self)
 
-    def report(self, z) -> dict:
+    def report(self, z: ArrayLike) -> dict[str, Any]:
         out = super().report(z)
         z = np.asarray(z, dtype=np.float64)
         out["generators"] = [{"bus": int(b), "kw": float(kw)} for b, kw in zip(z[: self.units], z[self.units :])]

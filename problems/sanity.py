@@ -9,6 +9,8 @@ two-objective one, each with its source.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from optibench.checks import check_instance, integer
@@ -18,7 +20,7 @@ from optibench.variables import Real, VariableSpace
 YAO_1999 = "Yao, Liu, Lin, IEEE Trans. Evol. Comput. 3(2), 1999"
 
 
-def _box(names, low, high) -> VariableSpace:
+def _box(names: Iterable[str], low: Iterable[float], high: Iterable[float]) -> VariableSpace:
     return VariableSpace([Real(name, lo, hi) for name, lo, hi in zip(names, low, high)])
 
 
@@ -29,6 +31,7 @@ class _TestFunction(Problem):
     high: float
     x_star: float = 0.0
     min_dim: int = 1
+    objective_name = "f(x)"
 
     def __init__(self, dim: int = 30):
         check_instance(self, {"dim": integer(self.min_dim)}, dim=dim)
@@ -43,7 +46,7 @@ class _TestFunction(Problem):
             computed=YAO_1999,
         )
 
-    def _evaluate(self, Z):
+    def _evaluate(self, Z: np.ndarray) -> Evaluation:
         return Evaluation(F=self.f(Z)[:, None], G=np.empty((len(Z), 0)))
 
     def f(self, Z: np.ndarray) -> np.ndarray:
@@ -56,7 +59,7 @@ class Sphere(_TestFunction):
 
     low, high = -100.0, 100.0
 
-    def f(self, Z):
+    def f(self, Z: np.ndarray) -> np.ndarray:
         return np.sum(Z * Z, axis=1)
 
 
@@ -65,7 +68,7 @@ class Rastrigin(_TestFunction):
 
     low, high = -5.12, 5.12
 
-    def f(self, Z):
+    def f(self, Z: np.ndarray) -> np.ndarray:
         return 10.0 * Z.shape[1] + np.sum(Z * Z - 10.0 * np.cos(2.0 * np.pi * Z), axis=1)
 
 
@@ -74,7 +77,7 @@ class Rosenbrock(_TestFunction):
 
     low, high, x_star, min_dim = -30.0, 30.0, 1.0, 2
 
-    def f(self, Z):
+    def f(self, Z: np.ndarray) -> np.ndarray:
         head, tail = Z[:, :-1], Z[:, 1:]
         return np.sum(100.0 * (tail - head * head) ** 2 + (head - 1.0) ** 2, axis=1)
 
@@ -84,7 +87,7 @@ class Ackley(_TestFunction):
 
     low, high = -32.0, 32.0
 
-    def f(self, Z):
+    def f(self, Z: np.ndarray) -> np.ndarray:
         rms = np.sqrt(np.mean(Z * Z, axis=1))
         return -20.0 * np.exp(-0.2 * rms) - np.exp(np.mean(np.cos(2.0 * np.pi * Z), axis=1)) + 20.0 + np.e
 
@@ -103,10 +106,11 @@ class G06(Problem):
 
     n_con = 2
     constraint_names = ("g1", "g2")
+    objective_name = "f(x)"
     success_atol = 1e-4
     """The CEC 2006 success criterion, ``f(x) - f(x*) <= 1e-4``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(_box(["x1", "x2"], [13.0, 0.0], [100.0, 100.0]))
         self.known_optimum = KnownOptimum(
             -6961.81387558015,
@@ -116,7 +120,7 @@ class G06(Problem):
             computed="Liang et al., CEC 2006 technical report, problem g06",
         )
 
-    def _evaluate(self, Z):
+    def _evaluate(self, Z: np.ndarray) -> Evaluation:
         x1, x2 = Z[:, 0], Z[:, 1]
         F = (x1 - 10.0) ** 3 + (x2 - 20.0) ** 3
         G = np.column_stack([100.0 - (x1 - 5.0) ** 2 - (x2 - 5.0) ** 2, (x1 - 6.0) ** 2 + (x2 - 5.0) ** 2 - 82.81])
@@ -132,12 +136,13 @@ class ZDT1(Problem):
 
     n_obj = 2
     objective_names = ("f1", "f2")
+    objective_name = "f1, f2"
 
     def __init__(self, dim: int = 30):
         check_instance(self, {"dim": integer(2)}, dim=dim)
         super().__init__(_box([f"x{i + 1}" for i in range(dim)], [0.0] * dim, [1.0] * dim), dim=dim)
 
-    def _evaluate(self, Z):
+    def _evaluate(self, Z: np.ndarray) -> Evaluation:
         f1 = Z[:, 0]
         g = 1.0 + 9.0 * Z[:, 1:].mean(axis=1)
         return Evaluation(F=np.column_stack([f1, g * (1.0 - np.sqrt(f1 / g))]), G=np.empty((len(Z), 0)))

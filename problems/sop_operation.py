@@ -36,24 +36,32 @@ rating`` (fraction of the rating) when rated.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import cvxpy as cp
 import numpy as np
 
 from optibench.checks import check_values, real
-from optibench.exact import BranchFlowModel, SoftOpenPoint, Solution
 from optibench.known_optima import cone_fields, lookup
 from optibench.network import Network, load_network
 from optibench.problem import Evaluation
-from optibench.problems.feeder import FEEDER_RULES, FeederProblem
 from optibench.variables import Real, VariableSpace
+
+from .feeder import FEEDER_RULES, FeederProblem
+
+if TYPE_CHECKING:
+    from optibench.exact import BranchFlowModel, Solution
 
 EXACT_GAP_TOL = 1e-6
 """Relaxation gap (p.u.^2) below which the cone solution is taken as AC-exact."""
 
 
-def select_ties(network: Network, ties) -> np.ndarray:
+Ties = str | Sequence[Sequence[int]] | None
+"""Tie lines named by text (``"all"``, ``"none"``, ``"8-21,9-15"``), by bus pairs, or None (none)."""
+
+
+def select_ties(network: Network, ties: Ties) -> np.ndarray:
     """The tie lines named by ``ties`` as rows (bus_i, bus_j) of 1-based buses, shape (k, 2).
 
     ``ties`` is ``"all"``, ``"none"`` / None / ``""``, text of bus pairs
@@ -65,8 +73,8 @@ def select_ties(network: Network, ties) -> np.ndarray:
         return available
     if ties is None or (isinstance(ties, str) and ties.strip().lower() in ("", "none")):
         return available[:0]
+    pairs: list[tuple[int, ...]] = []
     if isinstance(ties, str):
-        pairs = []
         for item in filter(None, re.split(r"[,+\s]+", ties.strip())):
             match = re.fullmatch(r"(\d+)-(\d+)", item)
             if match is None:
@@ -86,7 +94,7 @@ def select_ties(network: Network, ties) -> np.ndarray:
     return available[sorted(chosen)]
 
 
-def far_end_power(p_i, q_i, q_j, loss_coefficient: float):
+def far_end_power(p_i: np.ndarray, q_i: np.ndarray, q_j: np.ndarray, loss_coefficient: float) -> np.ndarray:
     """Active power at end j (kW) that balances the SOP: ``P_i + P_j + A (|S_i| + |S_j|) = 0``.
 
     Arrays broadcast together (kW, kvar). With ``c = -P_i - A |S_i|`` the
@@ -104,12 +112,12 @@ class SopOperationCase:
     def __init__(
         self,
         network: str = "ieee33",
-        ties="all",
+        ties: Ties = "all",
         rating_kva: float | None = None,
         loss_coefficient: float = 0.0,
         vmin: float | None = None,
         vmax: float | None = None,
-    ):
+    ) -> None:
         rules = {**FEEDER_RULES, "rating_kva": real(above=0, optional=True), "loss_coefficient": real(0, below=1)}
         check_values(
             "problem 'sop-operation'",
@@ -124,13 +132,17 @@ class SopOperationCase:
 
     def model(self, relaxation: str = "socp") -> BranchFlowModel:
         """The branch-flow model with one SOP per chosen tie line (devices ``sop1``, ``sop2``, ...)."""
+        from optibench.exact import BranchFlowModel, SoftOpenPoint
+
         model = BranchFlowModel(self.network, 1, relaxation=relaxation, v_min_pu=self.vmin, v_max_pu=self.vmax)
         for k, (bus_i, bus_j) in enumerate(self.ties, start=1):
             model.add(SoftOpenPoint(f"sop{k}", bus_i, bus_j, self.rating_kva, self.loss_coefficient))
         return model
 
-    def solve(self, **solver_options) -> SopOperationResult:
+    def solve(self, **solver_options: Any) -> SopOperationResult:
         """Minimise series plus converter loss by the cone program and re-check it by AC power flow."""
+        import cvxpy as cp
+
         model = self.model("socp")
         converter = sum((self.loss_coefficient * cp.sum(sop.s) for sop in model.devices.values()), cp.Constant(0.0))
         objective = cp.sum(model.loss_kw) + model.s_base_kva * converter
@@ -152,7 +164,7 @@ class SopOperationResult:
     @property
     def ac_loss_kw(self) -> float:
         """AC series loss of the set-points plus the converter loss (kW)."""
-        return float(self.solution.recheck.loss_kw[0]) + self.converter_loss_kw
+        return float(self.solution.recheck.loss_kw[0]) + self.converter_loss_kw  # type: ignore[union-attr]  # solved and re-checked
 
     @property
     def exact(self) -> bool:
@@ -189,7 +201,7 @@ class SopOperationResult:
                     "cone_loss_kw": solution.objective,
                     "ac_loss_kw": self.ac_loss_kw,
                     "converter_loss_kw": self.converter_loss_kw,
-                    "vmin_pu": float(solution.recheck.vmin_pu[0]),
+                    "vmin_pu": float(solution.recheck.vmin_pu[0]),  # type: ignore[union-attr]  # solved: re-checked
                     "relaxation_exact": self.exact,
                 }
             )
@@ -201,16 +213,17 @@ class SopOperation(FeederProblem):
 
     n_obj = 1
     objective_names = ("series + converter loss (kW)",)
+    objective_name, objective_unit = "series + converter loss", "kW"
 
     def __init__(
         self,
         network: str = "ieee33",
-        ties="all",
+        ties: Ties = "all",
         rating_kva: float | None = None,
         loss_coefficient: float = 0.0,
         vmin: float | None = None,
         vmax: float | None = None,
-    ):
+    ) -> None:
         self.case = SopOperationCase(network, ties, rating_kva, loss_coefficient, vmin, vmax)
         instance = {
             "network": network,
@@ -224,7 +237,11 @@ class SopOperation(FeederProblem):
         if len(self.case.ties) == 0:
             raise ValueError("sop-operation: choose at least one tie line (ties=all or ties=8-21,...)")
         rated = self.case.rating_kva is not None
-        bound = self.case.rating_kva if rated else float(np.hypot(self.network.p_kw.sum(), self.network.q_kvar.sum()))
+        bound = (
+            self.case.rating_kva
+            if self.case.rating_kva is not None
+            else float(np.hypot(self.network.p_kw.sum(), self.network.q_kvar.sum()))
+        )
         variables = []
         for k in range(1, len(self.case.ties) + 1):
             variables += [Real(f"sop{k}_{name}", -bound, bound) for name in ("p_i_kw", "q_i_kvar", "q_j_kvar")]
@@ -245,7 +262,7 @@ class SopOperation(FeederProblem):
         p_j = far_end_power(p_i, q_i, q_j, self.case.loss_coefficient)
         return np.stack([p_i, p_j], axis=2), np.stack([q_i, q_j], axis=2)
 
-    def _evaluate(self, Z):
+    def _evaluate(self, Z: np.ndarray) -> Evaluation:
         pop = len(Z)
         p_sop, q_sop = self.set_points(Z)
         p, q = self.base_injections(pop)
@@ -265,14 +282,14 @@ class SopOperation(FeederProblem):
         """Solve the cone program of this instance: :meth:`SopOperationResult.summary`."""
         return self.case.solve().summary()
 
-    def certify(self):
+    def certify(self) -> tuple[dict[str, Any], int]:
         """The cone program's optimum: proven when the relaxation is exact there and the AC evaluation matches.
 
         Returns (KnownOptimum fields as a dict, power flows of the AC re-check).
         """
         result = self.case.solve()
 
-        def set_points():
+        def set_points() -> list[list[float]]:
             return [[row["p_i_kw"], row["q_i_kvar"], row["q_j_kvar"]] for row in result.set_points()]
 
         return cone_fields(self, result.solution, set_points, closed=result.exact, gap_tol=EXACT_GAP_TOL), 1

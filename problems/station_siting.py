@@ -34,6 +34,8 @@ Exact optimum: :meth:`certify` enumerates every choice (6^k for k candidates).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +62,9 @@ CHARGING_GBP_PER_KWH = 0.17
 ATTENDANT_GBP_PER_H = 18.0
 
 
-def commuter_starts(n_d: int = 48, mean_h: float = 8.5, sd_h: float = 1.0, window=(6.0, 20.0)) -> np.ndarray:
+def commuter_starts(
+    n_d: int = 48, mean_h: float = 8.5, sd_h: float = 1.0, window: tuple[float, float] = (6.0, 20.0)
+) -> np.ndarray:
     """Charging start distribution (n_d,): a normal law around ``mean_h`` cut to ``window`` (hours)."""
     start_h = np.arange(n_d) * 24.0 / n_d
     w = np.exp(-0.5 * ((start_h - mean_h) / sd_h) ** 2) * ((start_h >= window[0]) & (start_h < window[1]))
@@ -79,10 +83,13 @@ class EvStationSiting(FeederProblem):
     """
 
     objective_names = ("total cost (GBP)",)
+    objective_name, objective_unit = "total cost", "GBP"
     success_atol = 0.01
     """GBP: one penny; distinct choices differ by thousands of GBP, so a success is the optimal choice."""
 
-    def __init__(self, network: str = "ieee33", candidates=(6, 14, 26, 31), feeder_headroom: float = 1.5):
+    def __init__(
+        self, network: str = "ieee33", candidates: Sequence[int] = (6, 14, 26, 31), feeder_headroom: float = 1.5
+    ) -> None:
         candidates = check_instance(
             self,
             {"candidates": integers(1), "feeder_headroom": real(above=0)},
@@ -118,7 +125,7 @@ class EvStationSiting(FeederProblem):
         )
         return without_land + self.land_gbp, without_land
 
-    def _evaluate(self, Z):
+    def _evaluate(self, Z: np.ndarray) -> Evaluation:
         pop = len(Z)
         kva = self.sizes_kva[Z.astype(np.int64)]
         installed = kva.sum(axis=1)
@@ -144,7 +151,7 @@ class EvStationSiting(FeederProblem):
         """Every choice of size indices, shape (6^k, k)."""
         return np.array(list(itertools.product(range(len(self.sizes_kva)), repeat=len(self.candidates))), dtype=np.float64)
 
-    def certify(self):
+    def certify(self) -> tuple[dict[str, Any], int]:
         """Exact optimum by evaluating every choice; returns (KnownOptimum fields as a dict, power flows)."""
         Z = self.all_choices()
         ev = self._evaluate(Z)

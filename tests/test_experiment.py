@@ -221,3 +221,15 @@ def test_same_settings_under_two_labels_are_two_configurations(tmp_path):
     run_batch(trials, on_row=store.write)
     counts = store.read().groupby("label").size()
     assert counts.to_dict() == {"again": 4, "random-search": 4}
+
+
+def test_instance_labels_are_display_names_not_parameters():
+    labelled = VALID.replace("[{dim = 3}, {dim = 5}]", '[{dim = 3, label = "small"}, {dim = 5}]')
+    exp = parse_experiment(labelled)
+    assert exp.problems == (("sphere", {"dim": 3}), ("sphere", {"dim": 5})) and exp.instance_labels == ("small", None)
+    assert exp.defines_same_runs(parse_experiment(VALID))  # a label never changes a run's identity or seed
+    twice = VALID.replace("[{dim = 3}, {dim = 5}]", '[{dim = 3, label = "s"}, {dim = 5, label = "s"}]')
+    with pytest.raises(ExperimentError, match=r"x.toml: problems\[0\].instances\[1\].label: label 's' is used twice"):
+        parse_experiment(twice, "x.toml")
+    with pytest.raises(ExperimentError, match=r"x.toml: problems\[0\].instances\[0\].label: must be a non-empty string, got 3"):
+        parse_experiment(VALID.replace("{dim = 3}", "{dim = 3, label = 3}"), "x.toml")

@@ -1,31 +1,22 @@
 """Reports recomputed independently from the stored Parquet rows; statistics against textbook formulas; figures render."""
 
 import io
+import itertools
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import chi2, norm
+from scipy.stats import chi2
 
 from optibench import run_trials
+from optibench.anytime import best_so_far
+from optibench.cases import LEGACY_ATOL, case_name, upgrade_columns
 from optibench.cli import main
 from optibench.cli.report import planned_runs
-from optibench.plots import _best_so_far, plot_results, voltage_profile_plot
-from optibench.report import (
-    LEGACY_ATOL,
-    case_name,
-    format_table,
-    friedman,
-    holm,
-    paper_table,
-    rank_sum_tests,
-    reference_lines,
-    report_text,
-    summary,
-    unequal_runs_warnings,
-    upgrade_columns,
-)
+from optibench.plots import plot_results, voltage_profile_plot
+from optibench.report import paper_table, reference_lines, report_text, summary, unequal_runs_warnings
+from optibench.statistics import friedman, pairwise_tests
 from optibench.store import ResultStore
 
 RTOL = 0.01
@@ -112,12 +103,20 @@ def test_summary_recomputed_from_parquet_rows(folder, rows):
         "best gap to best known %",
         "mean gap to best known %",
         "success",
+        "solution",
     ]
     for rec in table.to_dict("records"):
         want = expected[(rec["case"], rec["algorithm"])]
         for column, value in want.items():
             assert rec[column] == pytest.approx(value, rel=1e-12, nan_ok=True), (rec["case"], rec["algorithm"], column)
-        assert all(math.isnan(v) for k, v in rec.items() if k not in want and k not in ("case", "algorithm"))
+        assert all(math.isnan(v) for k, v in rec.items() if k not in want and k not in ("case", "algorithm", "solution"))
+    for (problem, instance, label), g in rows.groupby(["problem", "instance", "label"]):  # the best feasible run's x
+        feasible = g[g["violation"] <= 0].sort_values("best_f")
+        shown = table.set_index(["case", "algorithm"]).loc[(case_name(problem, instance), label), "solution"]
+        if feasible.empty:
+            assert pd.isna(shown)
+        else:  # G06 and the sphere: 2 and 3 values, plainly listed
+            assert shown == ", ".join(f"{v:.6g}" for v in feasible["best_x"].iloc[0])
     g06 = table[table["case"] == "g06"].set_index("algorithm")
     assert g06.loc["rs", "feasible"] < 1  # random search leaves G06 infeasible in some runs
     assert g06["optimum"].iloc[0] == pytest.approx(-6961.81388, abs=1e-3)
@@ -148,42 +147,39 @@ def test_paper_layout_puts_cases_in_columns(folder, rows):
     expected = _expected(rows)
     paper = paper_table(summary(folder.read()))
     assert list(paper.columns) == ["algorithm", "statistic", "g06", "sphere dim=3"]
-    assert list(paper["statistic"][:5]) == ["best", "worst", "mean", "std", "runs done/failed/planned"]
+    assert list(paper["statistic"][:7]) == ["best", "worst", "mean", "std", "median", "feasible", "runs done/failed/planned"]
     assert set(paper.loc[paper["statistic"] == "runs done/failed/planned", "g06"]) == {"8/0/8"}
     for rec in paper[paper["statistic"] != "runs done/failed/planned"].to_dict("records"):
         for case in ("g06", "sphere dim=3"):
             assert rec[case] == pytest.approx(expected[(case, rec["algorithm"])][rec["statistic"]], rel=1e-12, nan_ok=True)
 
 
-def test_holm_by_hand():
-    # sorted: 0.01*3 = 0.03, 0.03*2 = 0.06, 0.04*1 = 0.04 -> monotone 0.03, 0.06, 0.06
-    np.testing.assert_allclose(holm([0.04, 0.01, 0.03]), [0.06, 0.03, 0.06])
-    np.testing.assert_allclose(holm([0.5, 0.6]), [1.0, 1.0])
-
-
-def test_rank_sum_against_normal_approximation_by_hand(folder):
+def test_pairwise_rank_sum_against_counting_by_hand(folder):
+    """Mann-Whitney U counted pair by pair, its exact p-value by enumerating every split of the ranks, Holm over 3 pairs."""
     results = folder.read()
-    tests = rank_sum_tests(results)
+    tests = pairwise_tests(results)
     sphere = results[results["problem"] == "sphere"]
-    samples = {label: g["best_f"].to_numpy() for label, g in sphere.groupby("label")}
-    best = min(samples, key=lambda k: np.median(samples[k]))
-    rows = tests[tests["case"] == "sphere dim=3"].set_index("algorithm")
-    assert set(rows["best"]) == {best} and set(rows.index) == set(samples) - {best}
-    p = {}
-    for label in rows.index:
-        x, y = samples[label], samples[best]
-        ranks = pd.Series(np.concatenate([x, y])).rank().to_numpy()
-        n1, n2 = len(x), len(y)
-        z = (ranks[:n1].sum() - n1 * (n1 + n2 + 1) / 2) / math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
-        p[label] = 2 * norm.sf(abs(z))
-        assert rows.loc[label, "statistic"] == pytest.approx(z, rel=1e-12)
-        assert rows.loc[label, "p"] == pytest.approx(p[label], rel=1e-9)
-    ordered = sorted(p, key=p.get)
-    holm_by_hand = {ordered[0]: min(1, 2 * p[ordered[0]])}
-    holm_by_hand[ordered[1]] = max(holm_by_hand[ordered[0]], min(1, p[ordered[1]]))
-    for label, value in holm_by_hand.items():
-        assert rows.loc[label, "p_holm"] == pytest.approx(value, rel=1e-9)
-    assert rows.loc["rs", "result"] == "worse"  # random search is far behind on the sphere
+    samples = {label: g["best_f"].to_numpy() for label, g in sphere.groupby("label", sort=False)}
+    rows = tests[tests["case"] == "sphere dim=3"]
+    assert [tuple(r) for r in rows[["algorithm", "versus"]].to_numpy()] == [("EO", "WSO"), ("EO", "rs"), ("WSO", "rs")]
+    assert set(rows["test"]) == {"rank-sum"}  # every configuration has its own seeds
+    p = []
+    for row in rows.itertuples():
+        x, y = samples[row.algorithm], samples[row.versus]
+        wins = sum((a < b) + 0.5 * (a == b) for a in x for b in y)  # pairs where the algorithm is better
+        m, n = len(x), len(y)
+        u = m * n - wins  # pairs where it is worse: Mann-Whitney U of x (no ties in these samples)
+        # exact null distribution: U of every choice of x's ranks among 1..m+n
+        null = np.array([sum(ranks) - m * (m + 1) / 2 for ranks in itertools.combinations(range(1, m + n + 1), m)])
+        p.append(min(1.0, 2 * min(np.mean(null <= u), np.mean(null >= u))))
+        assert row.A12 == pytest.approx(wins / (m * n), abs=1e-15)
+        assert row.p == pytest.approx(p[-1], rel=1e-9)
+    order = np.argsort(p)
+    by_hand = np.empty(3)
+    by_hand[order] = np.maximum.accumulate(np.minimum(1, np.array(p)[order] * [3, 2, 1]))
+    np.testing.assert_allclose(rows["p_holm"], by_hand, rtol=1e-9)
+    rs = rows[rows["versus"] == "rs"]
+    assert set(rs["result"]) == {"better"} and (rs["A12"] == 1).all()  # random search is far behind on the sphere
 
 
 def _synthetic(values):
@@ -237,8 +233,11 @@ def test_infeasible_runs_rank_last():
     table = summary(df).set_index("algorithm")
     assert table.loc["B", "feasible"] == 0.5 and table.loc["B", "best"] == table.loc["B", "worst"] == 1.0
     # medians: A (5 + 6) / 2 = 5.5, B (1 + inf) / 2 = inf, although B's feasible run is the best value
-    assert friedman(df).mean_ranks.to_dict() == {"A": 1.0, "B": 2.0}
-    assert set(rank_sum_tests(df)["best"]) == {"A"}
+    assert friedman(df).mean_ranks.empty  # a single instance gets no ranks
+    two = pd.concat([df, df.assign(problem="d")], ignore_index=True)
+    assert friedman(two).mean_ranks.to_dict() == {"A": 1.0, "B": 2.0}
+    # A (5, 6) against B (1, inf): A wins 5 < inf and 6 < inf, loses to 1 twice: A12 = 2 / 4
+    assert pairwise_tests(df)["A12"].item() == 0.5
 
 
 BASE = {
@@ -287,7 +286,7 @@ def test_gap_columns_are_named_by_the_optimum_status():
         {"problem": "s", "optimum": math.nan, "optimum_status": None},
     )
     table = summary(df).set_index("case")
-    assert list(table.columns[-10:]) == [
+    assert list(table.columns[-11:-1]) == [
         "optimum",
         "best gap to optimum %",
         "mean gap to optimum %",
@@ -330,7 +329,7 @@ def test_failed_runs_are_counted_and_left_out():
     assert unequal_runs_warnings(summary(df)) == [warning]
     text = report_text(df)
     assert warning in text.splitlines() and "| p | B | 2/1/3 | 100% | 13 |" in text
-    assert len(rank_sum_tests(df)) == 1  # still tested, with the warning
+    assert len(pairwise_tests(df)) == 1  # still tested, with the warning
     equal = _frame(*runs, {"label": "B", "best_f": 15.0})
     assert unequal_runs_warnings(summary(equal)) == [] and "Warning" not in report_text(equal)
     planned = summary(df, planned={("p", "A"): 5, ("p", "B"): 5, ("p", "C"): 5}).set_index("algorithm")
@@ -350,7 +349,8 @@ def test_friedman_leaves_out_instances_without_complete_runs():
 
 def test_friedman_with_one_instance_prints_no_ranks():
     text = report_text(_synthetic({"c1": {"A": 1, "B": 2, "C": 3}}))
-    assert "Friedman test not applicable" in text and "mean rank" not in text.split("## Friedman test and mean ranks")[1]
+    assert "No ranks over instances" in text and "mean rank" not in text.split("## Friedman test and mean ranks")[1]
+    assert "Nemenyi" not in text
 
 
 def test_results_written_before_the_current_columns_still_report():
@@ -421,7 +421,8 @@ def test_report_of_a_partial_folder_counts_planned_runs(tmp_path, capsys):
     assert main(["report", str(tmp_path), "--format", "csv"]) == 0
     assert warning in capsys.readouterr().err
     resolved_otherwise = store.read().assign(instance='{"dim":2,"shift":0}')  # as another version might have stored it
-    planned, note = planned_runs(store, resolved_otherwise)
+    planned, labels, note = planned_runs(store, resolved_otherwise)
+    assert labels == {}
     assert planned == {("sphere dim=2 shift=0", label): 4 for label in ("rs", "EO", "WSO")}
     assert note == f"Planned runs: 4 per instance and configuration ({store.experiment_file})."
     store.experiment_file.write_text("[experiment]\nruns = 0\n", encoding="utf-8")  # no longer a valid experiment
@@ -433,39 +434,69 @@ def test_report_of_a_partial_folder_counts_planned_runs(tmp_path, capsys):
 def test_markdown_and_latex_formats(folder):
     results = folder.read()
     md = report_text(results, title="T", notes=("made by x",))
-    assert md.startswith("# T\n\nmade by x\n\n## Objective over feasible runs\n\nRuns done (complete) / failed / planned;")
-    assert "\n\n| case | algorithm | runs done/failed/planned | feasible |" in md
-    assert "## Wilcoxon rank-sum test" in md and "## Friedman test" in md
-    assert "Friedman chi-square = " in md  # 3 algorithms, 2 instances
+    assert md.startswith(
+        "# T\n\nmade by x\n\n## Objective over feasible runs\n\nObjective: f(x).\n\nRuns done (complete) / failed"
+    )
+    assert "\n\n| case | algorithm | runs done/failed/planned | feasible | best | worst | mean ± std | median |" in md
+    assert "## Best solution of each algorithm" in md and "## All-pairs Wilcoxon tests" in md
+    assert "Friedman chi-square = " in md and "## Nemenyi post-hoc test" in md  # 3 algorithms, 2 instances
     latex = report_text(results, "latex", "paper")
-    assert latex.count("\\toprule") == 3 and latex.count("\\bottomrule") == 3
-    assert "p\\_holm" in latex and "% Wilcoxon" in latex
-    table = format_table(pd.DataFrame({"name": ["a_b", "c%"], "x": [1.23456789, math.nan], "success": [0.5, 1.0]}), "latex")
-    assert table.splitlines() == [
-        "\\begin{tabular}{lrr}",
-        "\\toprule",
-        "name & x & success \\\\",
-        "\\midrule",
-        "a\\_b & 1.23457 & 50\\% \\\\",
-        "c\\% & -- & 100\\% \\\\",
-        "\\bottomrule",
-        "\\end{tabular}",
-    ]
+    # paper table, solutions, mean ranks, Nemenyi p-values: one tabular each; the 9 columns of the tests: two
+    assert latex.count("\\toprule") == 6 and latex.count("\\bottomrule") == 6
+    assert "p\\_holm" in latex and "% All-pairs Wilcoxon" in latex and "$\\pm$" not in latex
+    assert "$\\pm$" in report_text(results, "latex")  # the long layout's mean ± std
 
 
 def test_best_so_far_is_a_step_function():
     history = np.array([[10, 5.0, 0.0], [20, 3.0, 0.0], [30, 3.0, 0.0]])
-    np.testing.assert_array_equal(_best_so_far(history, np.array([1, 10, 15, 25, 30])), [np.inf, 5, 5, 3, 3])
+    np.testing.assert_array_equal(best_so_far(history, np.array([1, 10, 15, 25, 30])), [np.inf, 5, 5, 3, 3])
     infeasible_first = np.array([[10, 9.0, 1.0], [20, 4.0, 0.0]])
-    np.testing.assert_array_equal(_best_so_far(infeasible_first, np.array([10, 20])), [np.inf, 4])
+    np.testing.assert_array_equal(best_so_far(infeasible_first, np.array([10, 20])), [np.inf, 4])
 
 
 def test_figures_render(folder, tmp_path):
     paths = plot_results(folder.read(), tmp_path)
-    assert sorted(p.name for p in paths) == ["convergence.png", "convergence.svg", "final_values.png", "final_values.svg"]
+    names = ["cd_diagram", "convergence", "ecdf", "final_values"]  # two instances, three algorithms: a CD diagram too
+    assert sorted(p.name for p in paths) == [f"{name}.{fmt}" for name in names for fmt in ("png", "svg")]
     assert all(p.stat().st_size > 10_000 for p in paths)
     v_base = np.linspace(1.0, 0.91, 33)
     files = voltage_profile_plot(
         {"case 1": {"base": v_base, "best": np.minimum(v_base + 0.04, 1.0)}, "case 2": {"base": v_base}}, tmp_path / "voltage"
     )
     assert [f.suffix for f in files] == [".png", ".svg"] and all(f.stat().st_size > 10_000 for f in files)
+
+
+LABELLED = """
+[experiment]
+runs = 2
+max_evals = 100
+
+[[problems]]
+name = "evcs-placement"
+instances = [{case = 1, label = "case 1"}, {case = 2}]
+
+[[algorithms]]
+name = "random-search"
+params = {pop_size = 50}
+label = "RS"
+"""
+
+
+def test_an_instance_label_flows_from_the_experiment_file_to_the_report(tmp_path, capsys):
+    experiment = tmp_path / "labelled.toml"
+    experiment.write_text(LABELLED, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(experiment), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["report", str(out)]) == 0
+    text = capsys.readouterr().out
+    rows = ResultStore(out).read().sort_values("best_f")
+    best = {case: rows[rows["instance"].str.contains(f'"case":{case}')].iloc[0] for case in (1, 2)}
+    x = ", ".join(str(int(b)) for b in best[1]["best_x"])  # three station buses
+    assert "Objective: loss (kW)." in text and "| best (kW) | worst (kW) | mean ± std (kW) | median (kW) |" in text
+    assert "| case 1 | RS | 2/0/2 | 100% |" in text and "| evcs-placement case=2 | RS | 2/0/2 | 100% |" in text
+    assert f"| case 1 | RS | {best[1]['best_f']:.3f} | {x} |" in text  # the decoded best solution
+    assert "- case 1: optimum 225.0680099 kW (status proven" in text and "best - optimum <= 0.001 kW (the" in text
+    assert "evcs-placement case=1 " not in text and "network=ieee69" not in text  # no default parameter is listed
+    assert main(["report", str(out), "--format", "latex"]) == 0
+    assert "case 1 & RS & 2/0/2" in capsys.readouterr().out

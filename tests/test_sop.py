@@ -107,6 +107,23 @@ def test_linear_model_keeps_the_polygon_inside_the_rating(ieee33):
     assert np.abs(balance).max() <= over_read
 
 
+def test_box_limits_p_and_q_separately_and_sizes_are_discrete(ieee33):
+    """Paper 001 eq. 2-3: |P| and |Q| each reach the capacity (a corner of the box, sqrt(2) x it in kVA);
+    with sizes the capacity is one of them: the largest that fits under a 350 kVA budget row is 300."""
+    model = BranchFlowModel(ieee33, 1, relaxation="linear")
+    sop = model.add(SoftOpenPoint("sop", 18, 33, rating_kva=400.0, installable=True, box=True, sizes=[100.0, 300.0, 400.0]))
+    model.constraints.append(sop.capacity * model.s_base_kva <= 350.0)
+    model.solve(-sop.p[0, 0] - sop.q[0, 0], recheck=False)
+    report = model.devices["sop"].report()
+    assert report["capacity_kva"][0] == pytest.approx(300.0) and report["installed"][0] == 1.0
+    assert report["p_i_kw"][0] == pytest.approx(300.0, abs=1e-6) and report["q_i_kvar"][0] == pytest.approx(300.0, abs=1e-6)
+    assert report["p_i_kw"][0] + report["p_j_kw"][0] == pytest.approx(0.0, abs=1e-6)
+    with pytest.raises(ValueError, match="lossless"):
+        SoftOpenPoint("sop", 18, 33, rating_kva=400.0, loss_coefficient=0.01, box=True)
+    with pytest.raises(ValueError, match="sizes"):
+        SoftOpenPoint("sop", 18, 33, rating_kva=400.0, installable=True, sizes=[500.0])
+
+
 def test_far_end_power_balances():
     rng = np.random.default_rng(3)
     p_i, q_i, q_j = rng.uniform(-500, 500, (3, 50))

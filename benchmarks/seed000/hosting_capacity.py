@@ -35,8 +35,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from optibench.exact.sweep import solve_many  # noqa: E402
+from optibench.formatting import format_table  # noqa: E402
 from optibench.problems.hosting_capacity import SCENARIOS, HostingCapacityCase  # noqa: E402
-from optibench.report import format_table  # noqa: E402
 
 EXPANSIONS = {
     "Table 2 (scenarios 1-4, 4 MW)": (1, {"ESS": 3, "SVG": 2, "PV": 4}),

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 from hosting_capacity import COLUMNS, EXPANSIONS, PAPER_GROWTH_PERCENT, capacity_pivot, sweep
 
-from optibench.report import format_table
+from optibench.formatting import format_table
 
 READING_COLUMNS = {
     "instance_load_fraction": "load_fraction",

@@ -22,7 +22,7 @@ def run_benchmark(name: str, argv: list[str], command: str) -> int:
     ``python benchmarks/perf/kernel.py``); the arguments are appended to it.
     """
     module = importlib.import_module(f"optibench.benchmarking.{name}")
-    parser = argparse.ArgumentParser(prog=command, description=module.__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=command, description=(module.__doc__ or name).splitlines()[0])
     module.add_arguments(parser)
     return module.run_from_args(parser.parse_args(argv), shlex.join([*shlex.split(command), *argv]))
 

@@ -12,14 +12,14 @@ sweep < 10 min on the 2-core reference machine.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from optibench.benchmarking import add_output_arguments, emit, load_average, report_header
 from optibench.benchmarking.kernel import machine
-from optibench.exact.sweep import solve_many
-from optibench.registry import get_problem
+from optibench.exact.sweep import exact_summary, solve_many
 
 ONE_PROGRAM_TARGET_S = 2.0
 SWEEP_TARGET_S = 600.0
@@ -30,11 +30,11 @@ SCENARIOS = range(1, 9)
 def time_one_program(scenario: int = 1, ev: int = 1, bus: int = 18, repeats: int = 5) -> dict:
     """Median wall time (build + solve + AC re-check) and solver time of one instance (s)."""
     instance = {"scenario": scenario, "ev": ev, "bus": bus}
-    get_problem("hosting-capacity", **instance).exact()  # imports and first-call set-up outside the timing
+    exact_summary("hosting-capacity", instance, {})  # imports and first-call set-up outside the timing
     walls, solver_times = [], []
     for _ in range(repeats):
         start = time.perf_counter()
-        summary = get_problem("hosting-capacity", **instance).exact()
+        summary = exact_summary("hosting-capacity", instance, {})
         walls.append(time.perf_counter() - start)
         solver_times.append(summary["solve_time_s"])
     return {
@@ -65,7 +65,7 @@ def time_sweep(n_jobs: int = -1, buses=range(2, 34)) -> dict:
 
 def run(repeats: int = 5, n_jobs: int = -1, with_sweep: bool = True) -> dict:
     load_before = load_average()
-    report = {"machine": machine(), "one_program": time_one_program(repeats=repeats)}
+    report: dict[str, Any] = {"machine": machine(), "one_program": time_one_program(repeats=repeats)}
     if with_sweep:
         report["sweep"] = time_sweep(n_jobs)
     report["load_average_1min"] = [load_before, load_average()]

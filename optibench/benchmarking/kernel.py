@@ -4,6 +4,10 @@ For each system and batch size the same random injections (every load scaled
 by a factor drawn from U(0.5, 1.5) per row) are solved by
 
 * optibench's ``solve_batch`` on one thread and on all cores;
+* optibench's ``solve_trees`` (the changing-topology kernel of
+  reconfiguration: every row its own tree, swept one row at a time) on one
+  thread, given the network's own tree in every row, since its cost per
+  power flow does not depend on which radial configuration a row holds;
 * pandapower ``runpp`` (Newton-Raphson), one call per power flow;
 * power-grid-model's batch calculation, Newton-Raphson and iterative current,
   one thread;
@@ -25,7 +29,7 @@ import numpy as np
 
 from optibench.cli.output import to_json
 from optibench.network import load_network
-from optibench.powerflow import solve_batch
+from optibench.powerflow import solve_batch, solve_trees
 from optibench.provenance import cpu_model
 from optibench.synthetic import synthetic_feeder
 
@@ -64,12 +68,16 @@ def measure(system: str, batch: int, references: bool = True) -> dict:
     p, q = _injections(net, batch)
     store = batch * net.n_bus <= 2_000_000
     row = {"system": system, "buses": net.n_bus, "batch": batch}
-    cores = numba.config.NUMBA_NUM_THREADS
+    cores = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]  # numba sets its config attributes at import
     for label, threads in (("optibench_1thread", 1), ("optibench_all_cores", cores)):
         numba.set_num_threads(threads)
         solve_batch(net, p[:1], q[:1])  # compiled before timing
         seconds = _timed(lambda: solve_batch(net, p, q, store_voltages=store))
         row[label] = batch / seconds
+    numba.set_num_threads(1)
+    order, parent, r, x = (np.broadcast_to(a, (batch, net.n_bus)) for a in (net.order, net.parent, net.r_pu, net.x_pu))
+    solve_trees(net, order[:1], parent[:1], r[:1], x[:1], p[:1], q[:1])  # compiled before timing
+    row["optibench_trees_1thread"] = batch / _timed(lambda: solve_trees(net, order, parent, r, x, p, q, store_voltages=store))
     numba.set_num_threads(cores)
     ours = solve_batch(net, p, q, store_voltages=store)
     row["iterations_mean"] = float(ours.iterations.mean())
@@ -81,7 +89,9 @@ def measure(system: str, batch: int, references: bool = True) -> dict:
 
     pp_rows = min(batch, max(1, int(20_000 / net.n_bus)))
     check_rows = min(pp_rows, 3)
-    v_ours = ours.v[:check_rows] if store else solve_batch(net, p[:check_rows], q[:check_rows]).v
+    with_voltages = ours if store else solve_batch(net, p[:check_rows], q[:check_rows])
+    assert with_voltages.v is not None  # solved with store_voltages=True
+    v_ours = with_voltages.v[:check_rows]
     pp_case = PandapowerCase(net, tolerance_mva=1e-9)
     pp_case.solve(p[0], q[0])  # first call compiles pandapower's own kernels
     start = time.perf_counter()
@@ -134,16 +144,17 @@ def format_report(report: dict) -> str:
     lines = [
         "machine: " + ", ".join(f"{k} {v}" for k, v in report["machine"].items()),
         "",
-        "| system | buses | batch | optibench 1 thread (pf/s) | optibench all cores (pf/s) | pandapower runpp (pf/s) "
+        "| system | buses | batch | optibench 1 thread (pf/s) | optibench all cores (pf/s) "
+        "| optibench per-row trees 1 thread (pf/s) | pandapower runpp (pf/s) "
         "| PGM NR (pf/s) | PGM iterative current (pf/s) | x PGM best | x pandapower | max dV vs pandapower / PGM (p.u.) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in report["rows"]:
         if "pandapower_runpp" in r:
             dv = r["max_dv_pu"]
             lines.append(
                 f"| {r['system']} | {r['buses']} | {r['batch']} | {r['optibench_1thread']:,.0f} | "
-                f"{r['optibench_all_cores']:,.0f} "
+                f"{r['optibench_all_cores']:,.0f} | {r['optibench_trees_1thread']:,.0f} "
                 f"| {r['pandapower_runpp']:,.1f} | {r['pgm_newton_raphson']:,.0f} | {r['pgm_iterative_current']:,.0f} "
                 f"| {r['ratio_1thread_vs_pgm_best']:.1f} | {r['ratio_1thread_vs_pandapower']:,.0f} "
                 f"| {dv['pandapower']:.1e} / {max(dv['pgm_newton_raphson'], dv['pgm_iterative_current']):.1e} |"
@@ -151,7 +162,7 @@ def format_report(report: dict) -> str:
         else:
             lines.append(
                 f"| {r['system']} | {r['buses']} | {r['batch']} | {r['optibench_1thread']:,.0f} | "
-                f"{r['optibench_all_cores']:,.0f} | | | | | | |"
+                f"{r['optibench_all_cores']:,.0f} | {r['optibench_trees_1thread']:,.0f} | | | | | | |"
             )
     if "ieee69_us_per_powerflow_1thread" in report:
         lines += [

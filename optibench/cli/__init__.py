@@ -25,7 +25,9 @@ COMMANDS = {
     "exact": "Solve a problem instance's exact baseline (cone program, MILP, front) and re-check it by AC power flow.",
     "run": "Run an experiment file: every run stored, then the report and figures.",
     "report": "Tables and statistical tests of a results folder.",
-    "plot": "Convergence and final-value figures of a results folder.",
+    "plot": "Figures of a results folder: convergence, final values, ECDF, critical-difference diagram.",
+    "merge": "Join results folders (a new algorithm's runs with a stored comparison); refuse runs that disagree.",
+    "export": "Export a results folder in another tool's format (IOHprofiler, for IOHanalyzer).",
     "audit": "Re-run stored runs of results folders from their seeds and regenerate their reports; compare.",
     "stability": "Voltage stability reserve K_U and power reserve K_P of a network by load continuation.",
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .output import to_json
 
 
@@ -12,7 +14,7 @@ def add_parser(parser) -> None:
 def run(args) -> int:
     from optibench.network import available_networks, load_network
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in available_networks():
         net = load_network(name)
         rows.append(

@@ -192,13 +192,15 @@ def _interrupted(args, experiment, store) -> int:
 
 def _write_report_and_figures(store) -> list[Path]:
     """Write ``report.md`` and the figures, each only when its bytes change; the paths."""
-    from optibench.cli.report import REPORT_FILE, folder_report
+    from optibench.cli.report import REPORT_FILE, folder_report, planned_runs, with_labels
     from optibench.plots import plot_results
 
     paths = [store.folder / REPORT_FILE]
     _replace_if_changed(paths[0], folder_report(store).encode("utf-8"))
+    results = store.read()
+    results = with_labels(results, planned_runs(store, results)[1])  # instance labels of experiment.toml
     with tempfile.TemporaryDirectory(prefix=".figures-", dir=store.folder) as tmp:
-        for made in plot_results(store.read(), tmp):
+        for made in plot_results(results, tmp):
             paths.append(store.folder / made.name)
             _replace_if_changed(paths[-1], made.read_bytes())
     return paths

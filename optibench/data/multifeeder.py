@@ -8,8 +8,10 @@ lines of the copies are dropped, and candidate SOP branches between the far
 ends of neighbouring feeders are added as normally open tie lines
 (``in_service = 0``; their impedance is not used by an SOP). Each folder also
 gets ``flexibility.json``: charging-station buses, data-centre buses and
-base loads, PV and wind buses with their share of the renewable capacity,
-and the line rating. ``NOTES.md`` in each folder repeats how it was made.
+base loads, PV and wind buses with their feeder, each feeder's buses, the
+feeders that keep the reference penetration, and the line rating.
+``NOTES.md`` in each folder repeats how it was made, with every calibrated
+constant and its reason (:data:`CALIBRATION_ROWS`).
 
 It also writes ``profiles/paper001_days.csv``, three typical days (24 h
 each) with their probabilities, from :func:`typical_days`.
@@ -32,8 +34,9 @@ DAYS = {  # name: (probability, load scale, PV scale, wind scale)
     "summer": (0.25, 1.0, 1.0, 0.7),
     "winter": (0.25, 0.95, 0.5, 1.3),
 }
-LOAD_FRACTION = 0.5
-"""Peak residential load as a fraction of IEEE 33's rated loads (keeps the base case within 0.95 p.u.)."""
+LOAD_FRACTION = 0.45
+"""Peak residential load as a fraction of IEEE 33's rated loads. Calibrated: low enough that the feeder heads
+(:data:`LINE_RATING_KVA`), not the 0.95 p.u. voltage floor, limit the stations, as paper 001 states (section 4.3)."""
 
 FEEDER_BUSES = 32
 TIE_R_OHM = TIE_X_OHM = 0.5
@@ -47,23 +50,78 @@ SYSTEMS = {
         "data_centres": [(0, 11), (1, 30)],
         "pv": [(0, 18), (0, 33), (1, 18), (1, 33)],
         "wind": [(0, 25), (1, 25)],
-        "feeder_weight": [1.0, 1.0],
+        "reference_feeders": [],
     },
     "ieee33x4": {
         "feeders": 4,
         "ties": [(18, 18), (33, 33)],
         "ring": True,
-        "stations": [(0, 13), (1, 22), (2, 13), (3, 22)],
+        "stations": [(0, 13), (1, 22)],
         "data_centres": [(0, 11), (1, 30), (2, 30), (3, 11)],
         "pv": [(f, b) for f in range(4) for b in (18, 33)],
         "wind": [(f, 25) for f in range(4)],
-        "feeder_weight": [0.5, 0.5, 1.5, 1.5],
+        "reference_feeders": [0, 1],
     },
 }
-DATA_CENTRE_KW = 400.0
-"""Base (unshifted) peak net load of each data centre (kW)."""
-LINE_RATING_KVA = 5000.0
-"""Rating of every branch (kVA); the siting study limits flows to 0.8 of it."""
+"""Per system: feeders, candidate ties, (feeder, IEEE 33 bus) of the stations, data centres, PV and wind units,
+and the feeders that keep the reference penetration :data:`REFERENCE_PENETRATION` (the rest take the remainder)."""
+DATA_CENTRE_KW = 100.0
+"""Base (unshifted) peak net load of each data centre (kW). Calibrated: with delta = 0.5 the shifting raises the
+dual system's carrying capacity by 13 % over delta = 1, paper 001's Table 1 (454 -> 513 kW)."""
+LINE_RATING_KVA = 2360.0
+"""Rating of every branch (kVA); the siting study limits flows to 0.8 of it. Calibrated: the dual system without
+SOPs and with delta = 1 carries 455 kW of stations, limited by the feeder heads at the evening peak (paper 001's
+Table 1: 454 kW)."""
+REFERENCE_PENETRATION = 0.3543
+"""Renewable energy penetration of the dual system (paper 001, section 4.1); in the four-feeder system its two
+original feeders keep it, and the two added feeders carry the rest of the system's penetration."""
+
+
+CALIBRATION_ROWS = [
+    (
+        "residential peak load",
+        f"{LOAD_FRACTION} x IEEE 33's rated loads",
+        "the feeder heads, not the 0.95 p.u. voltage floor, limit the stations (paper 001, section 4.3: "
+        '"capacity limits of distribution lines and transformers")',
+    ),
+    (
+        "line rating",
+        f"{LINE_RATING_KVA:.0f} kVA (active and reactive flows each within 0.8 of it, eq. 12-13)",
+        "the dual system with no SOP and no data-centre shifting carries 455 kW at the evening peak; paper 001, Table 1: 454 kW",
+    ),
+    (
+        "data-centre base peak",
+        f"{DATA_CENTRE_KW:.0f} kW each",
+        "shifting with delta = 0.5 raises that to 514 kW (+13 %); Table 1: 513 kW (+13 %)",
+    ),
+    (
+        "stations",
+        "IEEE 33 buses 13 (feeder 1) and 22 (feeder 2) in both systems",
+        "section 4.2: without flexible resources the four-feeder system carries what the dual system does; "
+        "the added feeders bring renewables, not stations",
+    ),
+    (
+        "renewable penetration",
+        "energy: available renewable energy / base residential load energy over the typical days",
+        "at the capacity reading (rating / peak load) the paper's 41.2 % and 52.4 % never exceed the feeders' "
+        "load, so nothing is curtailed, unlike Table 3 (95.2 %, 91.0 % used without SOPs)",
+    ),
+    (
+        "penetration by feeder",
+        "{reference}",
+        "section 4.2: the two added feeders have the higher penetration; the original pair stays at the dual system's 35.43 %",
+    ),
+    (
+        "PV / wind split",
+        "60 % of each feeder's renewable energy from PV, the rest from wind (`PV_SHARE` of the siting model)",
+        "assumption (the paper names both, without a split)",
+    ),
+]
+"""(constant, value, reason) of every calibrated constant, written into each system's NOTES.md."""
+CALIBRATION = "## Calibrated constants\n\n| constant | value | reason |\n|---|---|---|\n" + "".join(
+    f"| {name} | {value} | {reason} |\n" for name, value, reason in CALIBRATION_ROWS
+)
+"""The calibration table of NOTES.md (``{reference}`` filled in per system by :func:`build`)."""
 
 
 def renumber(feeder: int, bus: int) -> int:
@@ -101,14 +159,18 @@ def build(name: str, spec: dict, root: Path = NETWORKS_DIR) -> Path:
         "slack_voltage_pu": 1.0,
     }
     (folder / "network.json").write_text(json.dumps(meta, indent=2) + "\n")
-    weight = spec["feeder_weight"]
     flexibility = {
         "stations": [renumber(f, b) for f, b in spec["stations"]],
         "data_centres": [{"bus": renumber(f, b), "p_kw": DATA_CENTRE_KW} for f, b in spec["data_centres"]],
-        "pv": [{"bus": renumber(f, b), "share": weight[f]} for f, b in spec["pv"]],
-        "wind": [{"bus": renumber(f, b), "share": weight[f]} for f, b in spec["wind"]],
+        "pv": [{"bus": renumber(f, b), "feeder": f} for f, b in spec["pv"]],
+        "wind": [{"bus": renumber(f, b), "feeder": f} for f, b in spec["wind"]],
+        "feeder_buses": [[renumber(f, int(bus)) for k, bus in enumerate(ids) if k != base.slack] for f in range(spec["feeders"])],
+        "reference_feeders": spec["reference_feeders"],
+        "reference_penetration": REFERENCE_PENETRATION,
         "line_rating_kva": LINE_RATING_KVA,
-        "note": "pv / wind shares are relative weights within each technology; data-centre p_kw is the base peak net load",
+        "note": "renewable units sit on feeder 'feeder' (0-based); feeders in reference_feeders keep "
+        "reference_penetration, the others share the rest (penetration = renewable energy / base load energy); "
+        "data-centre p_kw is the base peak net load",
     }
     (folder / "flexibility.json").write_text(json.dumps(flexibility, indent=2) + "\n")
     (folder / "NOTES.md").write_text(
@@ -116,10 +178,18 @@ def build(name: str, spec: dict, root: Path = NETWORKS_DIR) -> Path:
         f"{spec['feeders']} copies of IEEE 33 (Baran and Wu 1989) sharing substation bus 1; copy f numbers "
         "IEEE 33 bus b as b + 32 f. Candidate SOP branches (in_service = 0) join the far ends of neighbouring "
         f"feeders: IEEE 33 bus pairs {spec['ties']}{' around a ring' if spec['ring'] else ''}. "
-        "flexibility.json marks the charging stations and data centres (IEEE 33 positions of paper 001's "
-        "stations 13 and 22 and data centres 11 and 30), the PV (IEEE 33 buses 18, 33) and wind (bus 25) "
-        f"units with their relative shares (feeder weights {weight}) and the {LINE_RATING_KVA:.0f} kVA line rating, "
-        "all assumptions: paper 001's network is not public.\n"
+        "flexibility.json marks the charging stations (IEEE 33 positions of paper 001's stations 13 and 22, on the "
+        "first two feeders only), the data centres (IEEE 33 buses 11 and 30), the PV (IEEE 33 buses 18, 33) and "
+        "wind (bus 25) units with their feeder, and the line rating. Paper 001's network is not public; "
+        "these are assumptions, and the constants below are calibrated to what the paper states.\n\n"
+        + CALIBRATION.format(
+            reference=(
+                f"feeders {', '.join(str(f + 1) for f in spec['reference_feeders'])} keep {REFERENCE_PENETRATION:.2%}; "
+                "the other feeders share the rest equally"
+            )
+            if spec["reference_feeders"]
+            else "every feeder at the system's penetration"
+        )
     )
     return folder
 

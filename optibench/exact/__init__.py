@@ -2,12 +2,14 @@
 
 :class:`BranchFlowModel` builds the DistFlow equations over a horizon (cone
 relaxation or LinDistFlow), devices from :mod:`optibench.exact.devices`
-attach to it, and every :class:`Solution` carries an :class:`ACRecheck` of
+(and units sited by binaries, :mod:`optibench.exact.placement`) attach to
+it, and every :class:`Solution` carries an :class:`ACRecheck` of
 its injections by the AC power flow.
 """
 
 from .devices import Device, PhotovoltaicUnit, ScaledLoad, StaticVarGenerator, Storage
 from .model import BranchFlowModel, Solution
+from .placement import PlacedUnits
 from .recheck import ACRecheck, ac_recheck
 from .sop import SoftOpenPoint
 
@@ -16,6 +18,7 @@ __all__ = [
     "BranchFlowModel",
     "Device",
     "PhotovoltaicUnit",
+    "PlacedUnits",
     "ScaledLoad",
     "SoftOpenPoint",
     "Solution",

@@ -224,7 +224,7 @@ class ScaledLoad(Device):
     def _build(self, periods):
         profile = self._profile(self.profile, periods)
         if self.fixed_kw is None:
-            self.size = cp.Variable(nonneg=True, name=f"{self.name}_size")
+            self.size: cp.Variable | cp.Constant = cp.Variable(nonneg=True, name=f"{self.name}_size")
         else:
             self.size = cp.Constant(self.fixed_kw / self.s_base)
         self.p = -self.size * profile

@@ -32,6 +32,7 @@ import math
 import time
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import cvxpy as cp
 import numpy as np
@@ -84,9 +85,9 @@ class Solution:
             the linear model.
         devices: each device's report (kW, kvar, kWh), by device name.
         recheck: the AC re-check of the injections (None without a solution).
-        mip_bound: for a mixed-integer model solved by HiGHS, the solver's
+        mip_bound: for a mixed-integer model solved by HiGHS or SCIP, the solver's
             lower bound on the objective (caller's units); None otherwise.
-        mip_gap: HiGHS' relative gap between ``objective`` and ``mip_bound``; None otherwise.
+        mip_gap: the solver's relative gap between ``objective`` and ``mip_bound``; None otherwise.
     """
 
     status: str
@@ -245,7 +246,7 @@ class BranchFlowModel:
             if solver not in cp.installed_solvers():
                 raise cp.error.SolverError(
                     f"solver {solver} is not installed (installed: {', '.join(cp.installed_solvers())}); "
-                    "SCIP, for mixed-integer cone programs, comes with the extra: pip install 'optibench[scip]'"
+                    "SCIP, for mixed-integer cone programs, is the dependency pyscipopt: pip install pyscipopt"
                 ) from exc
             raise
         wall = time.perf_counter() - start
@@ -302,7 +303,7 @@ class BranchFlowModel:
         if self.v_max_pu is not None:
             cons.append(self.v[self.child] <= self.v_max_pu**2)
         if self.branch_limit_kva is not None:
-            cons += self._branch_limit_constraints()
+            cons += self._branch_limit_constraints(self.branch_limit_kva)
         return cons
 
     @staticmethod
@@ -319,8 +320,8 @@ class BranchFlowModel:
         m = self.network.n_bus - 1
         return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(m, m))
 
-    def _branch_limit_constraints(self) -> list:
-        limit = (self.branch_limit_kva / self.s_base_kva)[:, None]
+    def _branch_limit_constraints(self, limit_kva: np.ndarray) -> list:
+        limit = (limit_kva / self.s_base_kva)[:, None]
         if self.branch_limit == "active":
             return [cp.abs(self.P) <= limit]
         if self.relaxation == "socp":
@@ -333,18 +334,27 @@ class BranchFlowModel:
         inject_p, inject_q = self._injections()
         net_p = self.load_kw - s_base * np.asarray(inject_p.value).T
         net_q = self.load_kvar - s_base * np.asarray(inject_q.value).T
-        l_pu = np.zeros((n - 1, T)) if self.l is None else self.l.value
+        # a solved program's variables hold arrays (cvxpy types ``value`` as optional)
+        l_pu = np.zeros((n - 1, T)) if self.l is None else np.asarray(self.l.value)
         loss = s_base * (self.network.r_pu[self.child] @ l_pu)
-        v_sq = np.maximum(self.v.value, 0.0)
+        v_sq = np.maximum(np.asarray(self.v.value), 0.0)
+        branch_p, branch_q = np.asarray(self.P.value), np.asarray(self.Q.value)
         check = None
         if recheck:
             l_t = None if self.l is None else l_pu.T
-            check = ac_recheck(self, net_p, net_q, v_sq.T, self.P.value.T, self.Q.value.T, l_t, loss)
+            check = ac_recheck(self, net_p, net_q, v_sq.T, branch_p.T, branch_q.T, l_t, loss)
         mip_bound = mip_gap = None
         if problem.is_mixed_integer() and solver == "HIGHS":
-            info = problem.solver_stats.extra_stats  # HiGHS' bound leaves out cvxpy's constant offset
+            # HiGHS' bound leaves out cvxpy's constant offset; extra_stats is highspy's info object (typed dict by cvxpy)
+            info: Any = problem.solver_stats.extra_stats
             mip_bound = float(problem.value) - info.objective_function_value + info.mip_dual_bound
             mip_gap = float(info.mip_gap)
+        elif problem.is_mixed_integer() and solver == "SCIP":
+            # SCIP's bounds leave out cvxpy's constant offset too; extra_stats holds the pyscipopt model
+            stats: Any = problem.solver_stats.extra_stats
+            scip = stats["model"]
+            mip_bound = float(problem.value) - scip.getPrimalbound() + scip.getDualbound()
+            mip_gap = float(scip.getGap())
         return Solution(
             status=problem.status,
             objective=float(problem.value),
@@ -352,8 +362,8 @@ class BranchFlowModel:
             solve_time_s=solve_time,
             wall_time_s=wall,
             v_pu=np.sqrt(v_sq).T,
-            branch_p_kw=s_base * self.P.value.T,
-            branch_q_kvar=s_base * self.Q.value.T,
+            branch_p_kw=s_base * branch_p.T,
+            branch_q_kvar=s_base * branch_q.T,
             branch_l_pu=l_pu.T,
             net_load_kw=net_p,
             net_load_kvar=net_q,

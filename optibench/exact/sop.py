@@ -19,7 +19,12 @@ by at most a factor ``1 / cos(pi / sides)``).
 With ``installable`` the SOP is a planning decision (paper 001): a binary
 ``installed`` and a capacity ``capacity`` (p.u., ``0 <= capacity <= rating
 installed``) that bounds both ends; the rating is then the largest capacity
-that may be built.
+that may be built. ``sizes`` (kVA) restricts that capacity to one of a set of
+unit sizes (a binary per size, at most one chosen).
+
+With ``box`` the ends are limited as paper 001's eq. (2)-(3) state:
+``|P| <= rating`` and ``|Q| <= rating`` separately, four rows per end and
+period instead of the polygon's sides (lossless SOPs only).
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class SoftOpenPoint(Device):
             (not allowed with ``installable``).
         loss_coefficient: A, converter loss per kVA passing each end (0 <= A < 1).
         installable: make installation (binary) and capacity (kVA) decisions.
+        box: limit |P| and |Q| of each end separately (paper 001, eq. 2-3) instead of |P + jQ|.
+        sizes: with ``installable``, the capacities (kVA, each in (0, rating_kva]) that may be built.
     """
 
     def __init__(
@@ -51,6 +58,8 @@ class SoftOpenPoint(Device):
         rating_kva: float | None = None,
         loss_coefficient: float = 0.0,
         installable: bool = False,
+        box: bool = False,
+        sizes=None,
     ):
         super().__init__(name, bus)
         if rating_kva is not None and not rating_kva >= 0:
@@ -61,6 +70,13 @@ class SoftOpenPoint(Device):
             raise ValueError(f"SOP {name!r}: loss_coefficient must be in [0, 1), got {loss_coefficient}")
         if int(bus_j) == int(bus):
             raise ValueError(f"SOP {name!r}: its two ends must be different buses")
+        if box and loss_coefficient != 0:
+            raise ValueError(f"SOP {name!r}: box limits are for lossless SOPs (loss_coefficient 0)")
+        if sizes is not None:
+            sizes = [float(v) for v in sizes]
+            if not installable or not sizes or not all(0 < v <= rating_kva for v in sizes):
+                raise ValueError(f"SOP {name!r}: sizes need installable and values in (0, rating_kva={rating_kva}], got {sizes}")
+        self.box, self.sizes = box, sizes
         self.bus_j = int(bus_j)
         self.rating_kva = None if rating_kva is None else float(rating_kva)
         self.loss_coefficient = float(loss_coefficient)
@@ -71,16 +87,29 @@ class SoftOpenPoint(Device):
         self.index_j = model.bus_index(self.bus_j)
         self.p = cp.Variable((2, periods), name=f"{self.name}_p")
         self.q = cp.Variable((2, periods), name=f"{self.name}_q")
-        self.s = cp.Variable((2, periods), nonneg=True, name=f"{self.name}_s")
-        cons = [cp.sum(self.p, axis=0) + self.loss_coefficient * cp.sum(self.s, axis=0) == 0]
-        for end in range(2):
-            cons += magnitude_at_most(self.p[end], self.q[end], self.s[end], model.relaxation == "socp")
+        if self.box:
+            self.s: cp.Expression = cp.maximum(cp.abs(self.p), cp.abs(self.q))
+            cons = [cp.sum(self.p, axis=0) == 0]
+        else:
+            self.s = cp.Variable((2, periods), nonneg=True, name=f"{self.name}_s")
+            cons = [cp.sum(self.p, axis=0) + self.loss_coefficient * cp.sum(self.s, axis=0) == 0]
+            for end in range(2):
+                cons += magnitude_at_most(self.p[end], self.q[end], self.s[end], model.relaxation == "socp")
+        limit = None
         if self.installable:
             self.installed = cp.Variable(boolean=True, name=f"{self.name}_installed")
-            self.capacity = cp.Variable(nonneg=True, name=f"{self.name}_capacity")
-            cons += [self.capacity <= self.rating_kva / self.s_base * self.installed, self.s <= self.capacity]
+            if self.sizes is None:
+                self.capacity = cp.Variable(nonneg=True, name=f"{self.name}_capacity")
+                cons.append(self.capacity <= self.rating_kva / self.s_base * self.installed)
+            else:
+                self.size_choice = cp.Variable(len(self.sizes), boolean=True, name=f"{self.name}_size")
+                self.capacity = np.array(self.sizes) / self.s_base @ self.size_choice
+                cons.append(cp.sum(self.size_choice) == self.installed)
+            limit = self.capacity
         elif self.rating_kva is not None:
-            cons.append(self.s <= self.rating_kva / self.s_base)
+            limit = self.rating_kva / self.s_base
+        if limit is not None:
+            cons += [cp.abs(self.p) <= limit, cp.abs(self.q) <= limit] if self.box else [self.s <= limit]
         return cons
 
     def injections(self):
@@ -104,6 +133,6 @@ class SoftOpenPoint(Device):
             "converter_loss_kw": self.loss_coefficient * apparent.sum(axis=0),
         }
         if self.installable:
-            report["installed"] = np.atleast_1d(float(np.round(self.installed.value)))
+            report["installed"] = np.atleast_1d(float(np.round(np.asarray(self.installed.value))))
             report["capacity_kva"] = np.atleast_1d(self._kw(self.capacity))
         return report

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from joblib import Parallel, delayed
 
 from ..registry import get_problem
@@ -9,7 +11,8 @@ from ..registry import get_problem
 
 def exact_summary(problem: str, instance: dict, options: dict) -> dict:
     """The exact baseline of one instance of the registered ``problem``: ``get_problem(...).exact(**options)``."""
-    return get_problem(problem, **instance).exact(**options)
+    family: Any = get_problem(problem, **instance)  # exact() is a method only the families with a baseline offer
+    return family.exact(**options)
 
 
 def solve_many(problem: str, instances: list[dict], n_jobs: int = -1, **options) -> list[dict]:
