@@ -70,7 +70,7 @@ class EquilibriumOptimizer(Optimizer):
         n, d = self.pop_size, p.n_var
         self.max_iter = -(-self._budget() // n)
         self.iteration = 0
-        self.C = p.xl + (p.xu - p.xl) * self.rng.random((n, d))
+        self.C = self._uniform(n)
         self.slot_x = np.zeros((N_SLOTS, d))
         self.slot_f = np.full(N_SLOTS, np.inf)
         self.slot_v = np.full(N_SLOTS, np.inf)

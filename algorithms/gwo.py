@@ -77,7 +77,7 @@ class GreyWolfOptimizer(Optimizer):
         n, d = self.pop_size, p.n_var
         self.max_iter = -(-self._budget() // n)
         self.iteration = 0
-        self.X = p.xl + (p.xu - p.xl) * self.rng.random((n, d))
+        self.X = self._uniform(n)
         self.leader_x = np.zeros((N_LEADERS, d))
         self.leader_f = np.full(N_LEADERS, np.inf)
         self.leader_v = np.full(N_LEADERS, np.inf)

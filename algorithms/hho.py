@@ -100,9 +100,8 @@ class HarrisHawksOptimization(Optimizer):
         self.pop_size = pop_size
 
     def _setup(self) -> None:
-        p = self.problem
         self.budget = self._budget()
-        self.X = p.xl + (p.xu - p.xl) * self.rng.random((self.pop_size, p.n_var))
+        self.X = self._uniform(self.pop_size)
         # objective value and violation of each hawk, shape (n,); None until the first population is told
         self.f: np.ndarray | None = None
         self.v: np.ndarray | None = None

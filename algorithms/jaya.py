@@ -67,8 +67,7 @@ class Jaya(Optimizer):
         self.pop_size = pop_size
 
     def _setup(self) -> None:
-        p = self.problem
-        self.X = p.xl + (p.xu - p.xl) * self.rng.random((self.pop_size, p.n_var))
+        self.X = self._uniform(self.pop_size)
         # objective value and violation of each member, shape (n,); None until the first population is told
         self.f: np.ndarray | None = None
         self.v: np.ndarray | None = None

@@ -24,8 +24,7 @@ class RandomSearch(Optimizer):
         self.pop_size = pop_size
 
     def ask(self) -> np.ndarray:
-        p = self.problem
-        return p.xl + (p.xu - p.xl) * self.rng.random((self.pop_size, p.n_var))
+        return self._uniform(self.pop_size)
 
     def tell(self, F: np.ndarray, G: np.ndarray) -> None:
         pass

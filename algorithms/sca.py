@@ -73,10 +73,9 @@ class SineCosineAlgorithm(Optimizer):
         self.a = a
 
     def _setup(self) -> None:
-        p = self.problem
         self.max_iter = -(-self._budget() // self.pop_size)
         self.told = 0
-        self.X = p.xl + (p.xu - p.xl) * self.rng.random((self.pop_size, p.n_var))
+        self.X = self._uniform(self.pop_size)
         self.dest_x: np.ndarray | None = None  # the best point so far (d,), None before the first population
         self.dest_f, self.dest_v = np.inf, np.inf
 
@@ -99,6 +98,7 @@ class SineCosineAlgorithm(Optimizer):
     def _move(self, r1: float) -> np.ndarray:
         """New positions (n, d), before clipping. Draws, in order: r2, r3, r4, each (n, d) uniform in [0, 1), then scaled."""
         X, P = self.X, self.dest_x
+        assert P is not None, "the destination is set by the tell that precedes every move"
         r2 = 2.0 * np.pi * self.rng.random(X.shape)
         r3 = 2.0 * self.rng.random(X.shape)
         r4 = self.rng.random(X.shape)

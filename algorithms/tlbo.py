@@ -78,8 +78,7 @@ class TeachingLearningBasedOptimization(Optimizer):
         self.pop_size = pop_size
 
     def _setup(self) -> None:
-        p = self.problem
-        self.X = p.xl + (p.xu - p.xl) * self.rng.random((self.pop_size, p.n_var))
+        self.X = self._uniform(self.pop_size)
         # objective value and violation of each learner, shape (n,); None until the first population is told
         self.f: np.ndarray | None = None
         self.v: np.ndarray | None = None

@@ -78,10 +78,9 @@ class WhaleOptimizationAlgorithm(Optimizer):
         self.b = b
 
     def _setup(self) -> None:
-        p = self.problem
         self.max_iter = -(-self._budget() // self.pop_size)
         self.iteration = 0
-        self.X = p.xl + (p.xu - p.xl) * self.rng.random((self.pop_size, p.n_var))
+        self.X = self._uniform(self.pop_size)
         self.leader_x: np.ndarray | None = None  # the best point so far (d,), None before the first population
         self.leader_f, self.leader_v = np.inf, np.inf
 
@@ -100,7 +99,8 @@ class WhaleOptimizationAlgorithm(Optimizer):
     def _move(self) -> np.ndarray:
         """New positions (n, d). Draws, in order: r1 (n,), r2 (n,), u (n,), p (n,), random whale index (n, d)."""
         X, L = self.X, self.leader_x
-        n, d = X.shape
+        assert L is not None, "the leader is set by the tell that precedes every move"
+        n, d = int(X.shape[0]), int(X.shape[1])
         t = self.iteration / self.max_iter
         a, a2 = 2.0 - 2.0 * t, -1.0 - t
         r1 = self.rng.random(n)

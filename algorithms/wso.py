@@ -123,10 +123,9 @@ class WarStrategyOptimization(Optimizer):
         self.R = R
 
     def _setup(self) -> None:
-        p = self.problem
         n = self.pop_size
         self.max_iter = max(1, -(-(self._budget() - n) // (n + 1)))
-        self.X = p.xl + (p.xu - p.xl) * self.rng.random((n, p.n_var))
+        self.X = self._uniform(n)
         # objective value and violation of each soldier, shape (n,); None until the first population is told
         self.f: np.ndarray | None = None
         self.v: np.ndarray | None = None
@@ -143,8 +142,7 @@ class WarStrategyOptimization(Optimizer):
         elif self.worst is None:
             self.pending = self._moves()
         else:
-            p = self.problem
-            self.pending = p.xl + (p.xu - p.xl) * self.rng.random((1, p.n_var))
+            self.pending = self._uniform(1)
         return self.pending
 
     def tell(self, F: np.ndarray, G: np.ndarray) -> None:

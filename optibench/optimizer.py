@@ -112,6 +112,11 @@ class Optimizer:
             raise ValueError(f"{self.name} schedules its iterations from the budget: call setup(..., max_evals=N)")
         return int(self.max_evals)
 
+    def _uniform(self, n: int) -> np.ndarray:
+        """``n`` points drawn uniformly in the box ``[problem.xl, problem.xu]``, shape (n, n_var)."""
+        p = self.problem
+        return p.xl + (p.xu - p.xl) * self.rng.random((n, p.n_var))
+
     def ask(self) -> np.ndarray:
         """Next points to evaluate, shape (pop, n_var), inside ``[problem.xl, problem.xu]``."""
         raise NotImplementedError
