@@ -308,19 +308,27 @@ def available_networks() -> list[str]:
 
 
 def load_network(name_or_path: str | Path) -> Network:
-    """Load a shipped network by name (``ieee33``, ``ieee69``, ...) or a user's network folder.
+    """Load a shipped network by name (``ieee33``, ``ieee69``, ...), a synthetic feeder by name, or a user's network folder.
 
-    A shipped network's name always means the shipped network, whatever the
-    current folder holds; a folder is loaded only when given as a path: one
-    with a path separator (``./ieee69``, ``feeders/mine``), or an existing
-    folder whose name is not a shipped one. A path may name the folder or its
+    A shipped network's name always means the shipped network, and a
+    synthetic feeder's name (``synthetic200``, ``synthetic200t5``,
+    ``synthetic200t5-seed3``: buses, tie lines, seed; see
+    :mod:`optibench.synthetic`) the generated feeder, whatever the current
+    folder holds; a folder is loaded only when given as a path: one with a
+    path separator (``./ieee69``, ``feeders/mine``), or an existing folder
+    whose name is neither. A path may name the folder or its
     ``network.json``. Raises :class:`NetworkDataError` for an unknown name, a
-    missing or unreadable file, a missing column or key, a value of the wrong
-    type or range, or data that is not a radial feeder.
+    synthetic name whose numbers make no feeder, a missing or unreadable
+    file, a missing column or key, a value of the wrong type or range, or
+    data that is not a radial feeder.
     """
+    from .synthetic import feeder_from_name  # imported here: optibench.synthetic builds on this module
+
     given = str(name_or_path)
     if is_shipped(given):
         path = NETWORKS_DIR / given
+    elif (synthetic := feeder_from_name(given)) is not None:
+        return synthetic
     else:
         path = Path(name_or_path).expanduser()
         if path.name == "network.json":

@@ -298,7 +298,7 @@ def _sweep(
     outputs = (loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged)
     if trees is None:
         kernel = sweep_batch if parallel else sweep_batch_serial
-        kernel(network.order, network.parent, network.r_pu, network.x_pu, *common, *outputs, lanes_for(batch))
+        kernel(network.order, network.parent, network.r_pu, network.x_pu, *common, *outputs, lanes_for(batch, n))
         result_class = PowerFlowResult
     else:
         order, parent, r, x = trees

@@ -3,7 +3,10 @@
 Rows of the batch are swept ``lanes`` at a time: inside a block every bus
 holds ``lanes`` consecutive values, so each statement of the sweep is a short
 contiguous loop the compiler turns into SIMD instructions. Blocks are
-independent and run in parallel (``prange``).
+independent and run in parallel (``prange``). :func:`lanes_for` picks the
+width (up to 64 rows, less where the block would not stay in cache); the
+block is filled bus by bus and its losses and voltage extremes are reduced
+for all lanes at once, so the loops in and out of a block are vectorised too.
 
 Two details keep those loops vectorised: ``lanes`` is a run-time argument
 (a compile-time constant gets the loops fully unrolled, and the unrolled
@@ -29,16 +32,44 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-MAX_LANES = 16
-"""Batch rows swept together in a full block (two AVX-512 or four AVX2 vectors of float64)."""
+MAX_LANES = 64
+"""Most batch rows swept together in one block (eight AVX-512 or sixteen AVX2 vectors of float64)."""
+SIMD_LANES = 8
+"""float64 values in one AVX-512 vector: block widths are rounded up to a multiple of it."""
+MIN_WIDE_LANES = 16
+"""Block width kept while a block fits SHARED_CACHE_BYTES (vectorised loops beat a block in L2 there)."""
+BLOCK_CACHE_BYTES = 512 * 1024
+"""Working set a block may fill at full width (about half of a core's L2 cache on current x86 servers)."""
+SHARED_CACHE_BYTES = 8 * 1024 * 1024
+"""Working set a block may fill at all (a share of the L3 cache); larger feeders sweep narrower blocks."""
+BLOCK_BYTES_PER_BUS_ROW = 48
+"""Working set per bus and row of a block: six float64 arrays (loads, voltages, currents; real and imaginary)."""
 
 
-def lanes_for(batch: int) -> int:
-    """Block width for a batch: the smallest power of two >= batch, at most MAX_LANES."""
-    lanes = 1
-    while lanes < min(batch, MAX_LANES):
-        lanes *= 2
-    return lanes
+def lanes_for(batch: int, n_bus: int = 1) -> int:
+    """Block width for a batch: as few blocks as the width cap allows, of equal width (little padding).
+
+    The cap is MAX_LANES, lowered so that a block's working set (``n_bus`` x
+    lanes x BLOCK_BYTES_PER_BUS_ROW) stays in cache: within
+    BLOCK_CACHE_BYTES down to MIN_WIDE_LANES, then within SHARED_CACHE_BYTES
+    down to one row (on a 100,000-bus feeder one row's block is 4.8 MB). The
+    width is rounded up to whole SIMD vectors: a batch of 50 is one block of
+    56 lanes (6 idle), 100 two of 56 (12 idle). Rows are independent
+    of the block they share (see :func:`sweep_batch`), so the width changes
+    speed only, never a result.
+    """
+    cap = MAX_LANES
+    while cap > MIN_WIDE_LANES and n_bus * cap * BLOCK_BYTES_PER_BUS_ROW > BLOCK_CACHE_BYTES:
+        cap //= 2
+    while cap > 1 and n_bus * cap * BLOCK_BYTES_PER_BUS_ROW > SHARED_CACHE_BYTES:
+        cap //= 2
+    batch = max(batch, 1)
+    blocks = -(-batch // cap)
+    lanes = -(-batch // blocks)
+    if lanes <= SIMD_LANES or cap < SIMD_LANES:
+        return lanes
+    # whole vectors: no scalar remainder in the loops over lanes, and aligned rows
+    return min(cap, -(-lanes // SIMD_LANES) * SIMD_LANES)
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -198,16 +229,16 @@ def _sweep_block(
     done_at = np.zeros(lanes, dtype=np.int64)
     active = np.zeros(lanes, dtype=np.bool_)
     active[:width] = True
-    for w in range(width):
-        row = first + w
-        start = 0 if shared_start else row
-        for i in range(n):
-            pl[i, w] = p[row, i]
-            ql[i, w] = q[row, i]
+    # bus by bus, so that the block is written contiguously and the rows of p, q stay in L1
+    for i in range(n):
+        for w in range(width):
+            pl[i, w] = p[first + w, i]
+            ql[i, w] = q[first + w, i]
+        for w in range(width):
+            start = 0 if shared_start else first + w
             vr[i, w] = v_start[start, i].real
             vi[i, w] = v_start[start, i].imag
-    for w in range(width, lanes):
-        for i in range(n):
+        for w in range(width, lanes):
             vr[i, w] = 1.0
             vi[i, w] = 0.0
     root = order[0]
@@ -246,47 +277,46 @@ def _sweep_block(
             break
 
     _backward(order, parent, pl, ql, vr, vi, jr, ji)
+    # losses and voltage extremes of every lane at once, buses in sweep order
+    lp = np.zeros(lanes)
+    lq = np.zeros(lanes)
+    lo = np.full(lanes, np.inf)
+    lo_at = np.full(lanes, root)
+    hi = np.zeros(lanes)
+    non_finite = np.zeros(lanes)
+    for k in range(n):
+        i = order[k]
+        for w in range(lanes):
+            j2 = jr[i, w] * jr[i, w] + ji[i, w] * ji[i, w]
+            lp[w] += r[i] * j2
+            lq[w] += x[i] * j2
+            mag = np.sqrt(vr[i, w] * vr[i, w] + vi[i, w] * vi[i, w])
+            # mag - mag is 0 for a finite magnitude and NaN for inf or NaN
+            non_finite[w] += mag - mag
+            lower = mag < lo[w]
+            lo_at[w] = i if lower else lo_at[w]
+            lo[w] = mag if lower else lo[w]
+            hi[w] = mag if mag > hi[w] else hi[w]
     for w in range(width):
         row = first + w
-        lp = 0.0
-        lq = 0.0
-        lo = np.inf
-        lo_at = root
-        hi = 0.0
-        finite = True
-        for k in range(n):
-            i = order[k]
-            j2 = jr[i, w] * jr[i, w] + ji[i, w] * ji[i, w]
-            lp += r[i] * j2
-            lq += x[i] * j2
-            mag = np.sqrt(vr[i, w] * vr[i, w] + vi[i, w] * vi[i, w])
-            if not np.isfinite(mag):
-                finite = False
-            if mag < lo:
-                lo = mag
-                lo_at = i
-            if mag > hi:
-                hi = mag
-            if store_v:
-                v_out[row, i] = complex(vr[i, w], vi[i, w])
-        ok = done_at[w] > 0 and finite and np.isfinite(lp)
+        ok = done_at[w] > 0 and non_finite[w] == 0.0 and np.isfinite(lp[w])
         converged[row] = ok
         iterations[row] = done_at[w] if ok else it
         if ok:
-            loss_p[row] = lp
-            loss_q[row] = lq
-            vmin[row] = lo
-            vmax[row] = hi
+            loss_p[row] = lp[w]
+            loss_q[row] = lq[w]
+            vmin[row] = lo[w]
+            vmax[row] = hi[w]
         else:
             # no solution: no number that could be mistaken for one
             loss_p[row] = np.nan
             loss_q[row] = np.nan
             vmin[row] = np.nan
             vmax[row] = np.nan
-            if store_v:
-                for i in range(n):
-                    v_out[row, i] = complex(np.nan, np.nan)
-        vmin_index[row] = lo_at
+        vmin_index[row] = lo_at[w]
+        if store_v:
+            for i in range(n):
+                v_out[row, i] = complex(vr[i, w], vi[i, w]) if ok else complex(np.nan, np.nan)
 
 
 @njit(cache=True, inline="always", error_model="numpy")

@@ -159,12 +159,18 @@ def test_status_rules_of_an_exact_solution():
 def test_the_scripts_regenerate_every_shipped_entry():
     """Each shipped optimum is one the regeneration scripts list, so running them reproduces the file."""
     listed = set()
-    for script in ("certify_shipped.py", "certify_dg_placement.py"):
+    for script in ("certify_shipped.py", "certify_dg_placement.py", "certify_reconfiguration.py"):
         spec = importlib.util.spec_from_file_location(script[:-3], SCRIPTS / script)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         if script == "certify_shipped.py":
             listed |= {(name, instance_key(optibench.get_problem(name, **inst).instance)) for name, inst in module.INSTANCES}
+        elif script == "certify_reconfiguration.py":
+            listed |= {
+                ("reconfiguration", instance_key(optibench.get_problem("reconfiguration", network=net, encoding=enc).instance))
+                for net in module.NETWORKS
+                for enc in module.ENCODINGS
+            }
         else:
             listed |= {
                 ("dg-placement", instance_key(optibench.get_problem("dg-placement", network=net, **inst).instance))

@@ -1,17 +1,21 @@
-"""The mixed-integer branch-flow model of the placement families (SCIP): agreement with enumeration and brute force,
-and the status rule of its certificate."""
+"""The mixed-integer branch-flow models (SCIP) of the placement families and of reconfiguration: agreement with
+enumeration and brute force, and the status rule of their certificates."""
 
 import itertools
+import json
 
 import cvxpy as cp
 import numpy as np
 import pytest
 
 import optibench as ob
+from optibench.cli import main
 from optibench.exact import BranchFlowModel
 from optibench.exact.placement import PlacedUnits
-from optibench.known_optima import MISOCP_METHOD, mip_fields
+from optibench.exact.switches import SwitchingModel
+from optibench.known_optima import MISOCP_METHOD, SWITCHING_METHOD, certify, mip_fields
 from optibench.powerflow import solve_batch
+from optibench.switching import SwitchGraph
 from optibench.synthetic import synthetic_feeder
 
 pytest.importorskip("pyscipopt")
@@ -140,3 +144,88 @@ def test_bad_input_is_refused_before_solving():
         PlacedUnits("dg", range(2, 34), [1])
     with pytest.raises(ValueError, match="one period"):
         BranchFlowModel(ob.load_network("ieee33"), periods=2).add(PlacedUnits("dg", [2], [1], max_kw=1.0))
+
+
+def test_ieee33_switch_states_match_the_enumeration(capsys):
+    """The stored IEEE 33 optimum enumerates all 50,751 radial configurations; the switching MISOCP finds the same
+    open branches and loss, proven (``optibench certify`` chooses enumeration there; ``--option method=misocp``
+    the program)."""
+    problem = ob.get_problem("reconfiguration", network="ieee33")
+    enumerated = problem.known_optimum
+    assert enumerated.method.startswith("enumeration") and enumerated.status == "proven"
+    argv = ["certify", "reconfiguration", "--instance", "network=ieee33", "--option", "method=misocp", "--json"]
+    assert main(argv) == 0
+    fields = json.loads(capsys.readouterr().out)
+    assert fields["status"] == "proven" and fields["method"] == SWITCHING_METHOD
+    assert fields["solution"] == enumerated.solution == "7,9,14,32,37"
+    assert abs(fields["value"] - enumerated.value) <= problem.success_atol
+
+
+def test_switch_states_under_a_binding_voltage_limit_match_the_enumeration():
+    """IEEE 33's least-loss configuration has V_min 0.9378 p.u.; at V_min >= 0.94 the optimum moves (enumeration of
+    all 50,751 radial configurations), and no reference configuration meets the limit, so the program runs on its
+    configuration-free bounds."""
+    problem = ob.get_problem("reconfiguration", network="ieee33", vmin=0.94)
+    assert SwitchingModel(problem.graph, v_min_pu=0.94).reference_loss_kw is None
+    unlimited = ob.get_problem("reconfiguration", network="ieee33").known_optimum
+    enumerated, _ = problem.certify(method="enumeration")
+    assert enumerated["value"] > unlimited.value + 0.3 and enumerated["solution"] != unlimited.solution
+    fields, _ = problem.certify(method="misocp")
+    assert fields["status"] == "proven" and fields["solution"] == enumerated["solution"]
+    assert abs(fields["value"] - enumerated["value"]) <= problem.success_atol
+
+
+def test_switching_bounds_contain_every_configuration_that_can_be_optimal():
+    """The big-M bounds, checked against AC power flows: every radial configuration of IEEE 33 with a loss at most the
+    reference's has its voltages, flows and squared currents within them, arc by arc."""
+    graph = SwitchGraph(ob.load_network("ieee33"))
+    model = SwitchingModel(graph)
+    b = model.bounds()
+    rng = np.random.default_rng(5)
+    keys = rng.random((3000, graph.n_branch))
+    keys[:, graph.base_open] += 0.5
+    configs = graph.spanning_tree(keys)
+    res = model.power_flow(configs)
+    keep = res.converged & (res.loss_kw <= model.reference_loss_kw)
+    assert keep.sum() > 500
+    _, parent, feeder, _ = graph.trees(configs[keep])
+    v = res.v[keep]
+    arc = {(int(i), int(j)): a for a, (i, j) in enumerate(zip(model.arc_from, model.arc_to))}
+    assert np.min(np.abs(v) ** 2) >= b["v_lo"] and np.max(np.abs(v) ** 2) <= b["v_hi"] + 1e-12
+    for row in range(len(v)):
+        for j in np.flatnonzero(parent[row] >= 0):
+            i, k = int(parent[row, j]), int(feeder[row, j])
+            current = (v[row, i] - v[row, j]) / (graph.r_pu[k] + 1j * graph.x_pu[k])
+            s = v[row, i] * np.conj(current)
+            a = arc[(i, j)]
+            assert 0 <= s.real <= b["p_max"][a] and 0 <= s.imag <= b["q_max"][a] and abs(current) ** 2 <= b["l_max"][a]
+
+
+def test_switch_states_with_the_gap_left_open_give_a_bound_with_their_incumbent():
+    """Stopped after one node, SCIP's dual bound is stored with the AC-evaluated incumbent (status bound)."""
+    problem = ob.get_problem("reconfiguration", network="ieee33")
+    solution, open_index = SwitchingModel(problem.graph).solve(60.0, **{"limits/nodes": 1})
+    assert solution.status == "optimal_inaccurate" and solution.mip_gap > placement_certify.GAP_TOL
+    text = ",".join(str(int(b)) for b in problem.graph.number(open_index))
+    fields = mip_fields(
+        problem, solution, lambda: problem.parse_solution(text), gap_tol=placement_certify.GAP_TOL, method=SWITCHING_METHOD
+    )
+    optimum = problem.known_optimum.value
+    assert fields["status"] == "bound" and fields["value"] == solution.mip_bound
+    assert fields["value"] <= optimum + 1e-6 and fields["incumbent"] >= optimum - 1e-6
+
+
+def test_switching_input_is_refused_before_solving():
+    problem = ob.get_problem("reconfiguration", network="ieee33")
+    with pytest.raises(ValueError, match="certify method must be one of"):
+        problem.certify(method="branch-and-bound")
+    with pytest.raises(ValueError, match="time_limit_s must be positive"):
+        problem.certify(method="misocp", time_limit_s=0)
+    with pytest.raises(ValueError, match="certify takes no option 'solver' \\(its options: method, time_limit_s, chunk\\)"):
+        certify(problem, solver="SCIP")
+    with pytest.raises(ValueError, match="use the mixed-integer model"):
+        ob.get_problem("reconfiguration", network="case118zh").certify(method="enumeration")
+    p_kw = problem.network.p_kw.copy()
+    p_kw[problem.network.index_of(7)] = -50.0
+    with pytest.raises(ValueError, match="bus 7 has p_kw -50 < 0"):
+        SwitchingModel(problem.graph, p_kw=p_kw)

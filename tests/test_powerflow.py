@@ -33,7 +33,7 @@ def test_iteration_cap_reported_as_not_converged(ieee69):
     assert not res.converged[0] and res.iterations[0] == 3
 
 
-@pytest.mark.parametrize("batch", [1, 7, 8, 9, 17])
+@pytest.mark.parametrize("batch", [1, 7, 8, 9, 17, 65, 130])
 def test_rows_are_independent_of_batch_layout(ieee69, batch):
     rng = np.random.default_rng(batch)
     scale = rng.uniform(0.2, 1.5, (batch, 1))
@@ -49,6 +49,26 @@ def test_warm_start_converges_faster_to_the_same_point(ieee69):
     warm = solve(ieee69, v_start=cold.v[0], tol=1e-12)
     assert warm.iterations[0] < cold.iterations[0]
     assert np.max(np.abs(warm.v[0] - cold.v[0])) < 1e-11
+
+
+@pytest.mark.parametrize("name", ["ieee69", "case118zh"])
+def test_warm_started_batch_equals_cold_started_within_the_tolerance(name):
+    """Random loads and generation; warm starts from the base case and from a neighbouring batch's voltages."""
+    net = load_network(name)
+    rng = np.random.default_rng(7)
+    batch, tol = 120, 1e-9
+    factor = rng.uniform(0.0, 1.6, (batch, net.n_bus))
+    generation = (rng.random((batch, net.n_bus)) < 0.1) * rng.uniform(0, 0.1, (batch, net.n_bus)) * net.p_kw.sum()
+    p, q = net.p_kw * factor - generation, net.q_kvar * factor
+    cold = solve_batch(net, p, q, tol=tol)
+    neighbour = solve_batch(net, p * rng.uniform(0.9, 1.1, p.shape), q).v
+    for start in (solve(net).v[0], neighbour):
+        warm = solve_batch(net, p, q, v_start=start, tol=tol)
+        assert cold.converged.all() and warm.converged.all()
+        # both stop within tol of the same fixed point; the sweep contracts, so the gap stays below tol
+        assert np.max(np.abs(warm.v - cold.v)) < tol
+        assert np.max(np.abs(warm.loss_kw - cold.loss_kw)) < 1e-6
+    assert warm.iterations.mean() < cold.iterations.mean()
 
 
 def test_branch_quantities_balance(ieee69):

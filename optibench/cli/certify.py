@@ -1,10 +1,12 @@
-"""``optibench certify PROBLEM --instance ... [--store [PATH]]``: an instance's known optimum, with its status.
+"""``optibench certify PROBLEM --instance ... [--option ...] [--store [PATH]]``: an instance's known optimum, with its status.
 
 The exact optimum where a method proves it (status ``proven``), else a
 ``bound`` with its incumbent or the ``best-known`` value with what found it;
 see :mod:`optibench.known_optima`. ``--store`` saves it in the user's cache
 (``$XDG_CACHE_HOME/optibench/known_optima.json``), ``--store PATH`` in PATH;
-nothing is written into the installed package.
+nothing is written into the installed package. ``--option`` passes options to
+the family's method (``reconfiguration``: ``method=enumeration`` or
+``misocp``, ``time_limit_s``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import sys
 
 from .output import print_result, solver_output_to_stderr
-from .problem_args import add_problem_arguments, build_problem
+from .problem_args import add_problem_arguments, build_problem, parse_instance
 
 
 def add_parser(parser) -> None:
@@ -26,6 +28,12 @@ def add_parser(parser) -> None:
         help="save it as the instance's known optimum: in the user's cache "
         "($XDG_CACHE_HOME/optibench/known_optima.json), or in PATH when given",
     )
+    parser.add_argument(
+        "--option",
+        default="",
+        metavar="KEY=VALUE,...",
+        help="options of the family's method, e.g. method=misocp,time_limit_s=600 for reconfiguration",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -37,7 +45,7 @@ def run(args) -> int:
         if args.store is not None:
             check_storable(problem.name, problem.instance)
         with solver_output_to_stderr():
-            optimum, info = certify(problem)
+            optimum, info = certify(problem, **parse_instance(args.option))
     except (ValueError, RuntimeError) as exc:
         print(f"optibench certify: {exc}", file=sys.stderr)
         return 2

@@ -64,6 +64,23 @@ def magnitude_at_most(p, q, bound, cone: bool) -> list:
     return [math.cos(a) * p + math.sin(a) * q <= apothem * bound for a in angles]
 
 
+def mip_bound_and_gap(problem: cp.Problem, solver: str) -> tuple[float | None, float | None]:
+    """The lower bound (in the objective's units) and relative gap a MIP solver reports for a solved ``problem``.
+
+    (None, None) unless ``problem`` is mixed-integer and was solved by HiGHS or SCIP.
+    """
+    if problem.is_mixed_integer() and solver == "HIGHS":
+        # HiGHS' bound leaves out cvxpy's constant offset; extra_stats is highspy's info object (typed dict by cvxpy)
+        info: Any = problem.solver_stats.extra_stats
+        return float(problem.value) - info.objective_function_value + info.mip_dual_bound, float(info.mip_gap)
+    if problem.is_mixed_integer() and solver == "SCIP":
+        # SCIP's bounds leave out cvxpy's constant offset too; extra_stats holds the pyscipopt model
+        stats: Any = problem.solver_stats.extra_stats
+        scip = stats["model"]
+        return float(problem.value) - scip.getPrimalbound() + scip.getDualbound(), float(scip.getGap())
+    return None, None
+
+
 @dataclass(frozen=True, eq=False)
 class Solution:
     """A solved branch-flow model; arrays are ``(T, ...)`` with buses in network bus order.
@@ -343,18 +360,7 @@ class BranchFlowModel:
         if recheck:
             l_t = None if self.l is None else l_pu.T
             check = ac_recheck(self, net_p, net_q, v_sq.T, branch_p.T, branch_q.T, l_t, loss)
-        mip_bound = mip_gap = None
-        if problem.is_mixed_integer() and solver == "HIGHS":
-            # HiGHS' bound leaves out cvxpy's constant offset; extra_stats is highspy's info object (typed dict by cvxpy)
-            info: Any = problem.solver_stats.extra_stats
-            mip_bound = float(problem.value) - info.objective_function_value + info.mip_dual_bound
-            mip_gap = float(info.mip_gap)
-        elif problem.is_mixed_integer() and solver == "SCIP":
-            # SCIP's bounds leave out cvxpy's constant offset too; extra_stats holds the pyscipopt model
-            stats: Any = problem.solver_stats.extra_stats
-            scip = stats["model"]
-            mip_bound = float(problem.value) - scip.getPrimalbound() + scip.getDualbound()
-            mip_gap = float(scip.getGap())
+        mip_bound, mip_gap = mip_bound_and_gap(problem, solver)
         return Solution(
             status=problem.status,
             objective=float(problem.value),
