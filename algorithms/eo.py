@@ -35,9 +35,11 @@ the paper's form is used.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from optibench.checks import integer, real
-from optibench.constraints import better, violation
+from optibench.compiled_constraints import better_one
+from optibench.constraints import violation
 from optibench.optimizer import Optimizer
 
 from .leaders import cascade
@@ -79,6 +81,7 @@ class EquilibriumOptimizer(Optimizer):
         self.old_C: np.ndarray | None = None
         self.old_f: np.ndarray | None = None
         self.old_v: np.ndarray | None = None
+        self.pool: np.ndarray | None = None  # :meth:`_pool` of the current slots, (5, d); None until the first tell
 
     def ask(self) -> np.ndarray:
         self.C = np.clip(self.C, self.problem.xl, self.problem.xu)
@@ -88,23 +91,28 @@ class EquilibriumOptimizer(Optimizer):
         if len(F) < self.pop_size:
             return  # the budget ended inside this population: no further ask follows
         f, v = F[:, 0].copy(), violation(G)
-        self._update_archive(f, v)
+        if self._update_archive(f, v) or self.pool is None:
+            self.pool = self._pool()
         self._save_memory(f, v)
-        self.C = self._move(self._pool())
+        self.C = self._move(self.pool)
         self.iteration += 1
 
-    def _update_archive(self, f: np.ndarray, v: np.ndarray) -> None:
-        """The cascade rule of the authors' code, in particle order (:func:`~optibench.algorithms.leaders.cascade`)."""
-        for k, i in enumerate(cascade(self.slot_f, self.slot_v, f, v)):
+    def _update_archive(self, f: np.ndarray, v: np.ndarray) -> bool:
+        """The cascade rule of the authors' code, in particle order (:func:`~optibench.algorithms.leaders.cascade`).
+
+        Returns whether any slot changed.
+        """
+        changed = False
+        for k, i in enumerate(cascade(self.slot_f, self.slot_v, f, v).tolist()):
             if i >= 0:
                 self.slot_x[k], self.slot_f[k], self.slot_v[k] = self.C[i], f[i], v[i]
-                self.slot_filled[k] = True
+                self.slot_filled[k] = changed = True
+        return changed
 
     def _save_memory(self, f: np.ndarray, v: np.ndarray) -> None:
         """A particle returns to its previous position when that was strictly better."""
         if self.old_C is not None and self.old_f is not None and self.old_v is not None:  # set together
-            back = better(self.old_f, self.old_v, f, v)
-            self.C[back], f[back], v[back] = self.old_C[back], self.old_f[back], self.old_v[back]
+            _return_where_better(self.C, f, v, self.old_C, self.old_f, self.old_v)
         self.old_C, self.old_f, self.old_v = self.C.copy(), f.copy(), v.copy()
 
     def _pool(self) -> np.ndarray:
@@ -120,9 +128,47 @@ class EquilibriumOptimizer(Optimizer):
         lam = self.rng.random((n, d))
         r = self.rng.random((n, d))
         ceq = pool[self.rng.integers(0, len(pool), n)]
-        r1 = self.rng.random(n)
-        r2 = self.rng.random(n)
-        F = self.a1 * np.sign(r - 0.5) * (np.exp(-lam * t) - 1.0)
-        gcp = np.where(r2 >= self.GP, 0.5 * r1, 0.0)[:, None]
-        G = gcp * (ceq - lam * self.C) * F
-        return ceq + (self.C - ceq) * F + G / (lam * self.V) * (1.0 - F)
+        r1 = self.rng.random((n,))
+        r2 = self.rng.random((n,))
+        decay = np.exp(-lam * t)  # NumPy's exp, whose last bit a compiled one need not match
+        return _concentrations(self.C, lam, r, decay, ceq, r1, r2, float(self.a1), float(self.GP), float(self.V))
+
+
+@njit(cache=True, error_model="numpy")
+def _concentrations(
+    C: np.ndarray,
+    lam: np.ndarray,
+    r: np.ndarray,
+    decay: np.ndarray,
+    ceq: np.ndarray,
+    r1: np.ndarray,
+    r2: np.ndarray,
+    a1: float,
+    GP: float,
+    V: float,
+) -> np.ndarray:
+    """The EO update of the module docstring for C, lam, r, decay = exp(-lam t), ceq (n, d) and r1, r2 (n,) -> (n, d).
+
+    Each operation in the order of ``F = a1 sign(r - 0.5) (decay - 1)``, ``G = GCP (Ceq - lam C) F``,
+    ``C' = Ceq + (C - Ceq) F + G / (lam V) (1 - F)``, so the values are NumPy's to the last bit.
+    """
+    n, d = C.shape
+    out = np.empty((n, d))
+    for i in range(n):
+        gcp = 0.5 * r1[i] if r2[i] >= GP else 0.0
+        for j in range(d):
+            F = a1 * np.sign(r[i, j] - 0.5) * (decay[i, j] - 1.0)
+            G = gcp * (ceq[i, j] - lam[i, j] * C[i, j]) * F
+            out[i, j] = ceq[i, j] + (C[i, j] - ceq[i, j]) * F + G / (lam[i, j] * V) * (1.0 - F)
+    return out
+
+
+@njit(cache=True)
+def _return_where_better(
+    C: np.ndarray, f: np.ndarray, v: np.ndarray, old_C: np.ndarray, old_f: np.ndarray, old_v: np.ndarray
+) -> None:
+    """In place: particle i of C (n, d), f, v (n,) takes its previous state where that was strictly better."""
+    for i in range(len(f)):
+        if better_one(old_f[i], old_v[i], f[i], v[i]):
+            C[i] = old_C[i]
+            f[i], v[i] = old_f[i], old_v[i]

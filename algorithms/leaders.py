@@ -13,10 +13,10 @@ feasibility first (:mod:`optibench.constraints`) as the comparison.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from optibench.constraints import better, rank, sort_key
-
-_NEVER = np.iinfo(np.int64).max  # a rank no particle has
+from optibench.compiled_constraints import better_one
+from optibench.constraints import best_index, rank
 
 
 def cascade(slot_f: np.ndarray, slot_v: np.ndarray, f: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -31,22 +31,48 @@ def cascade(slot_f: np.ndarray, slot_v: np.ndarray, f: np.ndarray, v: np.ndarray
         Shape (k,) int: for each slot, the index of the particle that holds it
         at the end, or -1 where the slot keeps its value.
     """
-    k = len(slot_f)
+    holders, compared = _cascade_values(slot_f, slot_v, f, v)
+    if compared:
+        return holders
+    k = len(slot_f)  # a NaN: ``rank``'s order (NaN last) decides, as it always has
     r = rank(np.concatenate([slot_f, f]), np.concatenate([slot_v, v]))
-    slot_rank, r = r[:k], r[k:]
-    holders = np.full(k, -1)
-    eligible = np.ones(len(r), dtype=bool)
-    for s in range(k):
-        if not eligible.any():
-            break
-        # value of slot s just before each particle is visited: its old value or
-        # the best earlier particle that was eligible for it
-        earlier = np.minimum.accumulate(np.where(eligible, r, _NEVER))
-        before = np.minimum(slot_rank[s], np.concatenate(([_NEVER], earlier[:-1])))
-        takes = np.flatnonzero(eligible & (r < before))
-        if takes.size:
-            holders[s] = takes[-1]
-        eligible &= r > before
+    return _cascade_ranks(r[:k].copy(), r[k:])
+
+
+@njit(cache=True)
+def _cascade_values(slot_f: np.ndarray, slot_v: np.ndarray, f: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, bool]:
+    """:func:`cascade` by pairwise comparisons; ``(holders, False)`` when a value is NaN (then ranks must decide).
+
+    Without NaN, feasibility first is a strict weak order, so comparing values
+    is comparing their ranks.
+    """
+    holders = np.full(len(slot_f), -1, dtype=np.int64)
+    for arr in (slot_f, slot_v, f, v):
+        for x in arr:
+            if np.isnan(x):
+                return holders, False
+    current_f, current_v = slot_f.copy(), slot_v.copy()
+    for i in range(len(f)):
+        for s in range(len(slot_f)):
+            if better_one(f[i], v[i], current_f[s], current_v[s]):
+                current_f[s], current_v[s], holders[s] = f[i], v[i], i
+                break
+            if not better_one(current_f[s], current_v[s], f[i], v[i]):
+                break
+    return holders, True
+
+
+@njit(cache=True)
+def _cascade_ranks(slot_rank: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """:func:`cascade` on ranks: slot ranks (k,) (updated in place), particle ranks (n,) -> holders (k,)."""
+    holders = np.full(len(slot_rank), -1, dtype=np.int64)
+    for i in range(len(r)):
+        for s in range(len(slot_rank)):
+            if r[i] < slot_rank[s]:
+                slot_rank[s], holders[s] = r[i], i
+                break
+            if r[i] == slot_rank[s]:
+                break
     return holders
 
 
@@ -63,7 +89,7 @@ def best_so_far(
     Returns:
         ``(x, f, v)`` of the new leader (a copy of the population's row when it changes).
     """
-    i = sort_key(f, v)[0]
-    if best_x is None or better(f[i], v[i], best_f, best_v):
+    i = best_index(f, v)
+    if best_x is None or better_one(f[i], v[i], best_f, best_v):
         return X[i].copy(), f[i], v[i]
     return best_x, best_f, best_v

@@ -91,9 +91,11 @@ variant follows which:
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from optibench.checks import integer, real
-from optibench.constraints import better, rank, sort_key, violation
+from optibench.compiled_constraints import better_one
+from optibench.constraints import rank, sort_key, violation
 from optibench.optimizer import Optimizer
 
 from .leaders import best_so_far
@@ -165,25 +167,20 @@ class WarStrategyOptimization(Optimizer):
 
     def _moves(self) -> np.ndarray:
         """Candidate positions (n, d). Draws, in order: perm (n,), r (n,), s (n,)."""
-        assert self.f is not None and self.v is not None  # set when the first population was told
+        # set when the first population was told
+        assert self.f is not None and self.v is not None and self.king_x is not None
         n = self.pop_size
-        X, K, W = self.X, self.king_x, self.W[:, None]
-        C = X[sort_key(self.f, self.v)[1]]
+        C = self.X[sort_key(self.f, self.v)[1]]
         perm = self.rng.permutation(n)
-        r = self.rng.random(n)[:, None]
-        s = self.rng.random(n)[:, None]
-        defence = 2 * r * (K - X[perm]) + W * s * (C - X)
-        attack = 2 * r * (C - K) + s * (W * K - X)
-        D = np.where(r < self.R, defence, attack)
-        return np.clip(X + D, self.problem.xl, self.problem.xu)
+        r = self.rng.random((n,))
+        s = self.rng.random((n,))
+        moved = _moved(self.X, self.king_x, C, perm, self.W, r, s, float(self.R))
+        return np.clip(moved, self.problem.xl, self.problem.xu)
 
     def _accept(self, f: np.ndarray, v: np.ndarray) -> None:
         """Greedy acceptance of the moves; promoted soldiers gain rank and lose weight."""
         assert self.f is not None and self.v is not None  # set when the first population was told
-        won = better(f, v, self.f, self.v)
-        self.X[won], self.f[won], self.v[won] = self.pending[won], f[won], v[won]
-        self.rank[won] += 1
-        self.W[won] *= (1.0 - self.rank[won] / self.max_iter) ** 2
+        _accept_moves(self.X, self.f, self.v, self.rank, self.W, self.pending, f, v, self.max_iter)
 
 
 class WarStrategyOptimizationAuthors(WarStrategyOptimization):
@@ -270,3 +267,47 @@ class WarStrategyOptimizationAuthors(WarStrategyOptimization):
         p = self.problem
         worst = int(np.argmax(rank(self.f, self.v)))
         self.X[worst] = p.xl + self.rng.random(1) * (p.xu - p.xl)
+
+
+@njit(cache=True)
+def _moved(
+    X: np.ndarray, K: np.ndarray, C: np.ndarray, perm: np.ndarray, W: np.ndarray, r: np.ndarray, s: np.ndarray, R: float
+) -> np.ndarray:
+    """Soldiers X (n, d) plus their moves (before clipping): king K and commander C (d,), perm (n,) int, W, r, s (n,).
+
+    Defence where ``r < R``: ``2 r (K - X[perm]) + W s (C - X)``; attack otherwise: ``2 r (C - K) + s (W K - X)``;
+    each operation in that order, so the values are NumPy's to the last bit.
+    """
+    n, d = X.shape
+    out = np.empty((n, d))
+    for i in range(n):
+        for j in range(d):
+            if r[i] < R:
+                step = 2 * r[i] * (K[j] - X[perm[i], j]) + W[i] * s[i] * (C[j] - X[i, j])
+            else:
+                step = 2 * r[i] * (C[j] - K[j]) + s[i] * (W[i] * K[j] - X[i, j])
+            out[i, j] = X[i, j] + step
+    return out
+
+
+@njit(cache=True)
+def _accept_moves(
+    X: np.ndarray,
+    f: np.ndarray,
+    v: np.ndarray,
+    rank: np.ndarray,
+    W: np.ndarray,
+    moved: np.ndarray,
+    f_moved: np.ndarray,
+    v_moved: np.ndarray,
+    max_iter: int,
+) -> None:
+    """In place: soldier i of X (n, d), f, v (n,) takes its move (moved, f_moved, v_moved) when that is strictly better;
+    then its rank (n,) grows by one and its weight W (n,) is multiplied by ``(1 - rank / max_iter)^2``."""
+    for i in range(len(f)):
+        if better_one(f_moved[i], v_moved[i], f[i], v[i]):
+            X[i] = moved[i]
+            f[i], v[i] = f_moved[i], v_moved[i]
+            rank[i] += 1
+            shrink = 1.0 - rank[i] / max_iter
+            W[i] *= shrink * shrink

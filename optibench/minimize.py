@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .constraints import better, sort_key, violation
+from .constraints import best_index, better_one, violation
 
 if TYPE_CHECKING:
     from .optimizer import Optimizer
@@ -172,8 +172,8 @@ class _BestTracker:
             self.n_nonfinite += int(len(finite) - finite.sum())
             v = np.where(finite, v, np.inf)
         if self.n_obj == 1:
-            i = sort_key(F[:, 0], v)[0]
-            if self.x_box is None or better(F[i, 0], v[i], self.f, self.v):
+            i = best_index(F[:, 0], v)
+            if self.x_box is None or better_one(F[i, 0], v[i], self.f, self.v):
                 self.f, self.v, self.x_box = float(F[i, 0]), float(v[i]), X[i].copy()
             self.history.append((n_evals, self.f, self.v))
             return

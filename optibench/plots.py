@@ -90,7 +90,9 @@ def plot_results(
     """The ``figures`` (names from :data:`FIGURES`) of ``results`` in ``folder``, in each of ``formats``; the files written.
 
     The critical-difference diagram is drawn only when it compares at least
-    two algorithms over at least two instances.
+    two algorithms over at least two instances. The figures show one
+    objective value per run, so multi-objective runs (those with a front)
+    are left out; a folder of only such runs gets no figure.
 
     Raises:
         ValueError: an unknown figure or format, named, before anything is drawn.
@@ -101,6 +103,10 @@ def plot_results(
     if unknown:
         raise ValueError(f"unknown {', '.join(unknown)}; figures: {', '.join(FIGURES)}; formats: {', '.join(_SAVE_OPTIONS)}")
     folder = Path(folder)
+    if "front_f" in results:
+        results = results[results["front_f"].isna()]
+    if results.empty:
+        return []
     makers = {
         "convergence": convergence_plot,
         "final_values": final_values_plot,

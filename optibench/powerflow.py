@@ -294,7 +294,7 @@ def _sweep(
     converged = np.empty(batch, dtype=np.bool_)
     if parallel is None:
         parallel = batch * n >= PARALLEL_MIN_WORK
-    common = (p / s_base, q / s_base, start, network.slack_voltage_pu, float(tol), int(max_iter), store_voltages, v)
+    common = (p, q, s_base, start, network.slack_voltage_pu, float(tol), int(max_iter), store_voltages, v)
     outputs = (loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged)
     if trees is None:
         kernel = sweep_batch if parallel else sweep_batch_serial

@@ -128,7 +128,8 @@ def summary(
                 table[f"mean gap to {noun} %"] = 100 * (table["mean"] - value) / scale
         defined = reference["optimum_status"].isin(SUCCESS_STATUSES)
         table["success"] = (ok["success"].sum() / table["done"].where(table["done"] > 0)).where(defined)
-    feasible = df[df["feasible"] & df["best_x"].notna()] if "best_x" in df else df.iloc[:0]
+    # a multi-objective run has a front, not one best solution (no score)
+    feasible = df[df["feasible"] & df["best_x"].notna() & df["score"].notna()] if "best_x" in df else df.iloc[:0]
     best_runs = feasible.loc[feasible.groupby(["case", "label"], sort=False)["score"].idxmin()]
     texts = _SolutionText()
     solutions = {(r.case, r.label): texts(r.problem, r.instance, r.best_x) for r in best_runs.itertuples()}

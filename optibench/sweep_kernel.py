@@ -80,6 +80,7 @@ def sweep_batch(
     x,
     p,
     q,
+    s_base,
     v_start,
     v_slack,
     tol,
@@ -101,7 +102,8 @@ def sweep_batch(
         order (n,) int64: bus indices in topological order, ``order[0]`` = slack.
         parent (n,) int64: upstream bus of each bus (-1 at the slack).
         r, x (n,) float64: p.u. impedance of the branch feeding each bus.
-        p, q (batch, n) float64: net load in p.u. (consumption positive).
+        p, q (batch, n) float64: net load (kW, kvar; consumption positive).
+        s_base: base power (kVA); the block holds ``p / s_base``, ``q / s_base`` (p.u.).
         v_start (m, n) complex128: initial voltages; m = 1 (shared) or batch.
         v_slack: slack voltage magnitude (p.u.).
         tol: convergence tolerance on voltage components (p.u.).
@@ -122,6 +124,7 @@ def sweep_batch(
             x,
             p,
             q,
+            s_base,
             v_start,
             v_slack,
             tol,
@@ -147,6 +150,7 @@ def sweep_batch_serial(
     x,
     p,
     q,
+    s_base,
     v_start,
     v_slack,
     tol,
@@ -173,6 +177,7 @@ def sweep_batch_serial(
             x,
             p,
             q,
+            s_base,
             v_start,
             v_slack,
             tol,
@@ -199,6 +204,7 @@ def _sweep_block(
     x,
     p,
     q,
+    s_base,
     v_start,
     v_slack,
     tol,
@@ -232,8 +238,8 @@ def _sweep_block(
     # bus by bus, so that the block is written contiguously and the rows of p, q stay in L1
     for i in range(n):
         for w in range(width):
-            pl[i, w] = p[first + w, i]
-            ql[i, w] = q[first + w, i]
+            pl[i, w] = p[first + w, i] / s_base
+            ql[i, w] = q[first + w, i] / s_base
         for w in range(width):
             start = 0 if shared_start else first + w
             vr[i, w] = v_start[start, i].real
@@ -344,6 +350,7 @@ def sweep_trees(
     x,
     p,
     q,
+    s_base,
     v_start,
     v_slack,
     tol,
@@ -376,6 +383,7 @@ def sweep_trees(
             x[row],
             p,
             q,
+            s_base,
             v_start,
             v_slack,
             tol,
@@ -401,6 +409,7 @@ def sweep_trees_serial(
     x,
     p,
     q,
+    s_base,
     v_start,
     v_slack,
     tol,
@@ -425,6 +434,7 @@ def sweep_trees_serial(
             x[row],
             p,
             q,
+            s_base,
             v_start,
             v_slack,
             tol,

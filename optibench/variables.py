@@ -129,6 +129,10 @@ class VariableSpace:
         self.xu = np.asarray(highs, dtype=np.float64)
         self.xl.setflags(write=False)
         self.xu.setflags(write=False)
+        # the values of each Distinct variable's choices as float64 (m,), made once for decode
+        self._choice_values = {
+            var.name: np.asarray(var.choices, dtype=np.float64) for var in self.variables if isinstance(var, Distinct)
+        }
 
     @property
     def n_var(self) -> int:
@@ -152,7 +156,7 @@ class VariableSpace:
                 Z[:, cols] = np.clip(np.rint(Z[:, cols]), var.low, var.high)
             elif isinstance(var, Distinct):
                 index = _distinct_indices(np.ascontiguousarray(Z[:, cols]), len(var.choices))
-                Z[:, cols] = np.asarray(var.choices, dtype=np.float64)[index]
+                Z[:, cols] = self._choice_values[var.name][index]
         return Z
 
     def _non_finite(self, X: np.ndarray) -> ValueError:

@@ -137,18 +137,14 @@ class EvcsPlacement(FeederProblem):
         self.levels = _station_levels(case)
         self.station_kw = np.array([STATION_KW[level] for level in self.levels])
         self.q_ratio = float(np.tan(np.arccos(power_factor)))
+        self.station_kvar = self.station_kw * self.q_ratio
         instance = dict(case=case, network=network, vmin=vmin, vmax=vmax, power_factor=power_factor)
         super().__init__(instance, network, vmin, vmax)
         self.space = VariableSpace([Distinct("stations", len(self.levels), self.candidate_buses())])
         self.known_optimum = lookup(self.name, instance)
 
     def injections(self, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        p, q = self.base_injections(len(Z))
-        rows = np.arange(len(Z))[:, None]
-        at = self.bus_index(Z)
-        p[rows, at] += self.station_kw
-        q[rows, at] += self.station_kw * self.q_ratio
-        return p, q
+        return self.injections_at(self.bus_index(Z), self.station_kw, self.station_kvar)
 
     def _evaluate(self, Z: np.ndarray) -> Evaluation:
         res, G, loss = self.power_flow(*self.injections(Z))

@@ -500,3 +500,35 @@ def test_an_instance_label_flows_from_the_experiment_file_to_the_report(tmp_path
     assert "evcs-placement case=1 " not in text and "network=ieee69" not in text  # no default parameter is listed
     assert main(["report", str(out), "--format", "latex"]) == 0
     assert "case 1 & RS & 2/0/2" in capsys.readouterr().out
+
+
+MULTI_OBJECTIVE = """
+[experiment]
+runs = 2
+pop_size = 10
+iterations = 3
+
+[[problems]]
+name = "zdt1"
+
+[[problems]]
+name = "sphere"
+
+[[algorithms]]
+name = "nsga2"
+"""
+
+
+def test_a_multi_objective_experiment_runs_to_its_report_and_figures(tmp_path, capsys):
+    """A front per run, no single best value: stored, reported without a best solution, left out of the figures."""
+    experiment = tmp_path / "mo.toml"
+    experiment.write_text(MULTI_OBJECTIVE, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(experiment), "--out", str(out)]) == 0
+    rows = ResultStore(out).read()
+    fronts = rows[rows["problem"] == "zdt1"]["front_f"]
+    assert len(fronts) == 2 and all(front.shape[1] == 2 for front in fronts)
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "| zdt1 | nsga2 | 2/0/2 | 100% | – | – | – | – |" in text
+    # the single-objective instance of the same folder keeps its figures
+    assert (out / "convergence.png").exists() and (out / "final_values.png").exists()

@@ -125,6 +125,39 @@ def test_free_sops_never_lower_capacity_and_delta_one_never_raises_it():
     assert np.isfinite([without, free, rigid]).all()
 
 
+@pytest.mark.parametrize("penetration", [0.412, 0.524])
+def test_curtailment_without_sops_is_what_renewables_exceed_their_own_feeder_load_by(penetration):
+    """Method 1 (no SOP, delta = 1): no feeder exports (eq. 10-11) and the added feeders have no station, so the
+    MILP curtails exactly the renewables above each feeder's own load (residential plus unshifted data centres),
+    computed here from the data alone: nothing at 41.2 %, 3.53 % at 52.4 % (results/seed001/gaps.md)."""
+    case = SitingCase("quad", penetration)
+    feeder = {bus: f for f, buses in enumerate(case.flexibility["feeder_buses"]) for bus in buses}
+    column = {int(b): k for k, b in enumerate(case.network.bus_ids)}
+    shape = (case.periods, len(case.flexibility["feeder_buses"]))
+    renewable, load = np.zeros(shape), np.zeros(shape)
+    for _, bus, rating, profile in case.renewables():
+        renewable[:, feeder[bus]] += rating * profile
+    for bus, f in feeder.items():
+        load[:, f] += case.load_kw[:, column[bus]]
+    for centre in case.flexibility["data_centres"]:
+        load[:, feeder[centre["bus"]]] += centre["p_kw"] * case.days["data_centre_pu"].to_numpy()
+    used = 1 - case.weight @ np.maximum(renewable - load, 0).sum(axis=1) / (case.weight @ renewable.sum(axis=1))
+    assert reference_plan(case)["renewable_utilisation"] == pytest.approx(used, abs=1e-9)
+    assert used == pytest.approx({0.412: 1.0, 0.524: 0.9647}[penetration], abs=1e-4)
+
+
+def test_a_limit_of_zero_sops_is_the_system_without_sops():
+    """``max_sops=0`` forces every install binary to 0: the same capacity as the model with no SOP devices at all;
+    one SOP allowed carries more, and the least-cost plan at that capacity builds exactly one."""
+    case = SitingCase("dual")
+    without = largest_capacity(SitingCase("dual", sops=False))
+    assert largest_capacity(case, max_sops=0) == pytest.approx(without, rel=1e-6)
+    one = largest_capacity(case, max_sops=1)
+    assert one > without * 1.01
+    plan = solve_plan(case, min_capacity_kw=one * (1 - 1e-6), max_sops=1)
+    assert len(plan["sops"]) == 1 and plan["total_capacity_kw"] == pytest.approx(one, rel=1e-5)
+
+
 @pytest.mark.slow
 def test_cheaper_sops_never_lower_capacity_at_a_fixed_budget():
     """Table 4's direction: at one budget, cheaper SOPs carry at least as much (the cheaper plan set contains the

@@ -1,4 +1,12 @@
-"""Optimizer overhead: microseconds per evaluation spent outside the objective.
+"""Optimizer cost: microseconds per evaluation outside a trivial objective, and on a feeder problem.
+
+Two measurements, one report:
+
+1. Overhead on sum(x) (below).
+2. The cost of one evaluation of ``evcs-placement`` case 1 (IEEE 69), split
+   into the power flow, the problem's own work, ``optibench.minimize``'s loop
+   and the algorithm, for EO, WSO, GA and DE beside pymoo's own loop and
+   mealpy: :mod:`optibench.benchmarking.per_evaluation`.
 
 Every algorithm minimises the same trivial objective, f(x) = sum(x) on
 [-100, 100]^30, with a population of 50, for the same number of
@@ -20,8 +28,9 @@ compilation). Compared in the same run:
   optibench's adapter (``ng:TwoPointsDE``, ``pop_size=50``), on a tenth of
   the evaluations (nevergrad spends hundreds of microseconds per point).
 
-Needs mealpy and nevergrad (``pip install nevergrad``; mealpy's metadata pins
-numpy<=1.26, so ``pip install --no-deps mealpy opfunu`` keeps a newer numpy).
+mealpy and nevergrad are optional (``pip install nevergrad``; mealpy's
+metadata pins numpy<=1.26, so ``pip install --no-deps mealpy opfunu`` keeps a
+newer numpy): their rows say "not installed" when they are missing.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from optibench.benchmarking import add_output_arguments, emit, load_average, report_header
+from optibench.benchmarking import add_output_arguments, emit, load_average, per_evaluation, report_header
 from optibench.benchmarking.kernel import machine as base_machine
 from optibench.minimize import minimize
 from optibench.problem import Evaluation, Problem
@@ -47,6 +56,8 @@ TARGET_US = 3.0
 """Overhead target of optibench's native algorithms (microseconds per evaluation)."""
 NEVERGRAD_SHARE = 10
 """The nevergrad cases run 1 / NEVERGRAD_SHARE of the evaluations."""
+QUICK_EVALS = 2_000
+"""Evaluations per run of ``--quick`` (a smoke test of the whole report, not a measurement)."""
 
 
 class Clock:
@@ -142,8 +153,8 @@ def nevergrad_run(name: str, evals: int, clock: Clock) -> None:
         optimizer.minimize(clock.single, batch_mode=True)
 
 
-Case = tuple[str, str, Callable[[int, Clock], None]]
-"""(label, label of the native algorithm it is compared with, run(evals, clock))."""
+Case = tuple[str, str, str | None, Callable[[int, Clock], None]]
+"""(label, label of the native algorithm it is compared with, the optional package it needs or None, run(evals, clock))."""
 
 
 def _optibench_case(name: str) -> Callable[[int, Clock], None]:
@@ -153,17 +164,27 @@ def _optibench_case(name: str) -> Callable[[int, Clock], None]:
 def cases() -> list[Case]:
     """Every case measured: the native algorithms first, then the other libraries."""
     natives = native_algorithms()
-    rows: list[Case] = [(f"optibench {name}", f"optibench {name}", _optibench_case(name)) for name in natives]
+    rows: list[Case] = [(f"optibench {name}", f"optibench {name}", None, _optibench_case(name)) for name in natives]
     eo, wso = "optibench eo", "optibench wso"
     rows += [
-        ("mealpy OriginalEO", eo, lambda n, c: mealpy_run("OriginalEO", n, c)),
-        ("mealpy OriginalWarSO", wso, lambda n, c: mealpy_run("OriginalWarSO", n, c)),
-        ("pymoo GA (pymoo.minimize)", eo, lambda n, c: pymoo_run("GA", n, c)),
-        ("pymoo DE (pymoo.minimize)", eo, lambda n, c: pymoo_run("DE", n, c)),
-        ("optibench ga (pymoo adapter)", eo, lambda n, c: optibench_run("ga", n, c)),
-        ("optibench de (pymoo adapter)", eo, lambda n, c: optibench_run("de", n, c)),
-        ("nevergrad TwoPointsDE (ng minimize)", eo, lambda n, c: nevergrad_run("TwoPointsDE", n // NEVERGRAD_SHARE, c)),
-        ("optibench ng:TwoPointsDE (adapter)", eo, lambda n, c: optibench_run("ng:TwoPointsDE", n // NEVERGRAD_SHARE, c)),
+        ("mealpy OriginalEO", eo, "mealpy", lambda n, c: mealpy_run("OriginalEO", n, c)),
+        ("mealpy OriginalWarSO", wso, "mealpy", lambda n, c: mealpy_run("OriginalWarSO", n, c)),
+        ("pymoo GA (pymoo.minimize)", eo, None, lambda n, c: pymoo_run("GA", n, c)),
+        ("pymoo DE (pymoo.minimize)", eo, None, lambda n, c: pymoo_run("DE", n, c)),
+        ("optibench ga (pymoo adapter)", eo, None, lambda n, c: optibench_run("ga", n, c)),
+        ("optibench de (pymoo adapter)", eo, None, lambda n, c: optibench_run("de", n, c)),
+        (
+            "nevergrad TwoPointsDE (ng minimize)",
+            eo,
+            "nevergrad",
+            lambda n, c: nevergrad_run("TwoPointsDE", n // NEVERGRAD_SHARE, c),
+        ),
+        (
+            "optibench ng:TwoPointsDE (adapter)",
+            eo,
+            "nevergrad",
+            lambda n, c: optibench_run("ng:TwoPointsDE", n // NEVERGRAD_SHARE, c),
+        ),
     ]
     return rows
 
@@ -190,20 +211,33 @@ def measure(run: Callable[[int, Clock], None], evals: int, repeats: int) -> dict
 
 def machine() -> dict[str, Any]:
     """CPU model, core count and the versions of Python and the libraries compared."""
-    return {**base_machine(), **{name: metadata.version(name) for name in ("pymoo", "mealpy", "nevergrad")}}
+    return {**base_machine(), **{name: _version(name) for name in ("pymoo", "mealpy", "nevergrad")}}
+
+
+def _version(package: str) -> str:
+    """``package``'s installed version, or "not installed"."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def run(evals: int = 50_000, repeats: int = 3) -> dict[str, Any]:
-    """Every case's overhead (best of ``repeats``), its ratio to the native algorithm it is compared with, and the machine."""
+    """Every case's overhead (best of ``repeats``), its ratio to the native algorithm it is compared with, the machine,
+    and the per-evaluation profile on ``evcs-placement`` (:func:`optibench.benchmarking.per_evaluation.run`)."""
     load_before = load_average()
-    every = cases()
-    for _, _, run_case in every:  # imports and first-call compilation stay out of the timings
+    every = [case for case in cases() if per_evaluation.installed(case[2])]
+    for _, _, _, run_case in every:  # imports and first-call compilation stay out of the timings
         run_case(4 * POP * NEVERGRAD_SHARE, Clock())
-    rows = {label: measure(run_case, evals, repeats) for label, _, run_case in every}
-    for label, reference, _ in every:
+    rows: dict[str, dict[str, Any]] = {
+        label: measure(run_case, evals, repeats) if per_evaluation.installed(package) else {"status": f"{package} not installed"}
+        for label, _, package, run_case in cases()
+    }
+    for label, reference, _, _ in every:
         rows[label]["compared_with"] = reference
         rows[label]["ratio"] = rows[label]["overhead_us"] / rows[reference]["overhead_us"]
     natives = [f"optibench {name}" for name in native_algorithms()]
+    placement = per_evaluation.run(evals, repeats)
     return {
         "machine": machine(),
         "population": POP,
@@ -213,6 +247,7 @@ def run(evals: int = 50_000, repeats: int = 3) -> dict[str, Any]:
         "rows": rows,
         "natives": natives,
         "above_target": [label for label in natives if rows[label]["overhead_us"] >= TARGET_US],
+        "per_evaluation": placement,
         "load_average_1min": [load_before, load_average()],
     }
 
@@ -224,6 +259,9 @@ def format_report(report: dict[str, Any], command: str) -> str:
         "|---|---:|---:|---:|---:|---|",
     ]
     for label, r in rows.items():
+        if "status" in r:
+            table.append(f"| {label} | {r['status']} | | | | |")
+            continue
         ratio = "" if label == r["compared_with"] else f"{r['ratio']:.1f} x {r['compared_with']}"
         table.append(
             f"| {label} | {r['evals']} | {r['total_us']:.2f} | {r['objective_us']:.2f} | {r['overhead_us']:.2f} | {ratio} |"
@@ -236,8 +274,17 @@ def format_report(report: dict[str, Any], command: str) -> str:
         else f"met by all {len(natives)} (the largest: {worst}, {rows[worst]['overhead_us']:.2f})"
     )
     adapter, own = rows["optibench ng:TwoPointsDE (adapter)"], rows["nevergrad TwoPointsDE (ng minimize)"]
+    nevergrad = (
+        f"Through optibench's adapter nevergrad's TwoPointsDE costs {adapter['overhead_us'] - own['overhead_us']:+.1f} "
+        f"microseconds per evaluation against nevergrad's own loop ({own['overhead_us']:.0f}); the rest of both is "
+        "nevergrad's own ask and tell."
+        if "status" not in own
+        else "nevergrad is not installed: its own loop and the adapter are not compared."
+    )
     lines = [
-        *report_header("Optimizer overhead: microseconds per evaluation outside the objective", command, report),
+        *report_header("Optimizer cost: microseconds per evaluation", command, report),
+        "## Overhead outside a trivial objective",
+        "",
         f"Population {report['population']}, f(x) = sum(x) on [-100, 100]^{report['dim']}, "
         f"{report['evals']:,} evaluations per run ({report['evals'] // NEVERGRAD_SHARE:,} for nevergrad), "
         f"best of {report['repeats']} runs per algorithm. Other work on the machine inflates absolute times "
@@ -256,9 +303,9 @@ def format_report(report: dict[str, Any], command: str) -> str:
         "",
         f"Target: every native optibench algorithm under {TARGET_US:g} microseconds per evaluation outside the "
         f"problem: {verdict}.",
-        f"Through optibench's adapter nevergrad's TwoPointsDE costs {adapter['overhead_us'] - own['overhead_us']:+.1f} "
-        f"microseconds per evaluation against nevergrad's own loop ({own['overhead_us']:.0f}); the rest of both is "
-        "nevergrad's own ask and tell.",
+        nevergrad,
+        "",
+        *per_evaluation.format_section(report["per_evaluation"]),
     ]
     return "\n".join(lines)
 
@@ -266,10 +313,13 @@ def format_report(report: dict[str, Any], command: str) -> str:
 def add_arguments(parser: Any) -> None:
     parser.add_argument("--evals", type=int, default=50_000, help="evaluations per run (default %(default)s)")
     parser.add_argument("--repeats", type=int, default=3, help="runs per algorithm, best kept (default %(default)s)")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"smoke test: {QUICK_EVALS:,} evaluations, one run per algorithm (overrides both)"
+    )
     add_output_arguments(parser)
 
 
 def run_from_args(args: Any, command: str) -> int:
-    report = run(args.evals, args.repeats)
+    report = run(QUICK_EVALS, 1) if args.quick else run(args.evals, args.repeats)
     emit(args, report, format_report(report, command))
-    return 1 if report["above_target"] else 0
+    return 1 if report["above_target"] or not report["per_evaluation"]["target_met"] else 0

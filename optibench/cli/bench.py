@@ -14,7 +14,8 @@ BENCHMARKS = {
     "exact": "solve times of the cone programs of the hosting-capacity problem",
     "runner": "runner overhead per run and the speed-up of parallel jobs",
     "sop": "solve times of the SOP siting MILP and its epsilon-constraint front",
-    "optimizers": "per-evaluation overhead of the native algorithms beside mealpy, pymoo and nevergrad",
+    "optimizers": "per-evaluation overhead of the native algorithms beside mealpy, pymoo and nevergrad, "
+    "and where each microsecond of an evcs-placement evaluation goes",
     "startup": "wall time of `optibench --help`, `list problems` and `powerflow ieee69`, and their imports",
 }
 
