@@ -31,6 +31,7 @@ import io
 import json
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,12 @@ META_RULES = {
     "slack_voltage_pu": real(0.8, 1.2),
 }
 """Allowed values of the ``network.json`` keys (and of the same arguments of :meth:`Network.from_arrays`)."""
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """``array`` marked read-only (a cached value of an immutable network must not change)."""
+    array.flags.writeable = False
+    return array
 
 
 class NetworkDataError(ValueError):
@@ -113,13 +120,15 @@ class Network:
     def s_base_kva(self) -> float:
         return self.base_mva * 1000.0
 
-    @property
+    @cached_property
     def r_pu(self) -> np.ndarray:
-        return self.r_ohm / self.z_base_ohm
+        """Per-unit resistance of the branch feeding each bus, shape (n_bus,); read-only, computed once."""
+        return _read_only(self.r_ohm / self.z_base_ohm)
 
-    @property
+    @cached_property
     def x_pu(self) -> np.ndarray:
-        return self.x_ohm / self.z_base_ohm
+        """Per-unit reactance of the branch feeding each bus, shape (n_bus,); read-only, computed once."""
+        return _read_only(self.x_ohm / self.z_base_ohm)
 
     @property
     def branch_buses(self) -> np.ndarray:
