@@ -294,15 +294,15 @@ def _sweep(
     converged = np.empty(batch, dtype=np.bool_)
     if parallel is None:
         parallel = batch * n >= PARALLEL_MIN_WORK
-    common = (p, q, s_base, start, network.slack_voltage_pu, float(tol), int(max_iter), store_voltages, v)
-    outputs = (loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged)
+    case = (p, q, s_base, start, network.slack_voltage_pu, float(tol), int(max_iter), store_voltages)
+    out = (v, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged)
     if trees is None:
         kernel = sweep_batch if parallel else sweep_batch_serial
-        kernel(network.order, network.parent, network.r_pu, network.x_pu, *common, *outputs, lanes_for(batch, n))
+        kernel(network.order, network.parent, network.r_pu, network.x_pu, case, out, lanes_for(batch, n))
         result_class = PowerFlowResult
     else:
         order, parent, r, x = trees
-        (sweep_trees if parallel else sweep_trees_serial)(order, parent, r, x, *common, *outputs)
+        (sweep_trees if parallel else sweep_trees_serial)(order, parent, r, x, case, out)
         result_class = TreesFlowResult
     return result_class(
         network=network,

@@ -78,22 +78,8 @@ def sweep_batch(
     parent,
     r,
     x,
-    p,
-    q,
-    s_base,
-    v_start,
-    v_slack,
-    tol,
-    max_iter,
-    store_v,
-    v_out,
-    loss_p,
-    loss_q,
-    vmin,
-    vmin_index,
-    vmax,
-    iterations,
-    converged,
+    case,
+    out,
     lanes,
 ):
     """Solve every row of ``p``/``q`` and write the results into the output arrays.
@@ -102,19 +88,21 @@ def sweep_batch(
         order (n,) int64: bus indices in topological order, ``order[0]`` = slack.
         parent (n,) int64: upstream bus of each bus (-1 at the slack).
         r, x (n,) float64: p.u. impedance of the branch feeding each bus.
-        p, q (batch, n) float64: net load (kW, kvar; consumption positive).
-        s_base: base power (kVA); the block holds ``p / s_base``, ``q / s_base`` (p.u.).
-        v_start (m, n) complex128: initial voltages; m = 1 (shared) or batch.
-        v_slack: slack voltage magnitude (p.u.).
-        tol: convergence tolerance on voltage components (p.u.).
-        max_iter: sweep limit.
-        store_v: write the voltages into ``v_out`` (batch, n) complex128.
-        loss_p, loss_q (batch,): series losses in p.u.
-        vmin, vmax (batch,): extreme voltage magnitudes; vmin_index (batch,).
-        iterations (batch,) int64, converged (batch,) bool.
+        case: the tuple ``(p, q, s_base, v_start, v_slack, tol, max_iter, store_v)``:
+            p, q (batch, n) float64: net load (kW, kvar; consumption positive);
+            s_base: base power (kVA), the block holds ``p / s_base``, ``q / s_base`` (p.u.);
+            v_start (m, n) complex128: initial voltages, m = 1 (shared) or batch;
+            v_slack: slack voltage magnitude (p.u.); tol: convergence tolerance on
+            voltage components (p.u.); max_iter: sweep limit; store_v: write the
+            voltages into ``v_out``.
+        out: the tuple ``(v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged)``
+            written in place: v_out (batch, n) complex128 (or (1, 1) unused);
+            loss_p, loss_q (batch,) series losses in p.u.; vmin, vmax (batch,)
+            extreme voltage magnitudes; vmin_index (batch,) int64; iterations
+            (batch,) int64; converged (batch,) bool.
         lanes: rows per block (see :func:`lanes_for`).
     """
-    n_blocks = (p.shape[0] + lanes - 1) // lanes
+    n_blocks = (case[0].shape[0] + lanes - 1) // lanes
     for blk in prange(n_blocks):
         _sweep_block(
             blk,
@@ -122,22 +110,8 @@ def sweep_batch(
             parent,
             r,
             x,
-            p,
-            q,
-            s_base,
-            v_start,
-            v_slack,
-            tol,
-            max_iter,
-            store_v,
-            v_out,
-            loss_p,
-            loss_q,
-            vmin,
-            vmin_index,
-            vmax,
-            iterations,
-            converged,
+            case,
+            out,
             lanes,
         )
 
@@ -148,26 +122,12 @@ def sweep_batch_serial(
     parent,
     r,
     x,
-    p,
-    q,
-    s_base,
-    v_start,
-    v_slack,
-    tol,
-    max_iter,
-    store_v,
-    v_out,
-    loss_p,
-    loss_q,
-    vmin,
-    vmin_index,
-    vmax,
-    iterations,
-    converged,
+    case,
+    out,
     lanes,
 ):
     """:func:`sweep_batch` on the calling thread only (small batches, or inside worker processes)."""
-    n_blocks = (p.shape[0] + lanes - 1) // lanes
+    n_blocks = (case[0].shape[0] + lanes - 1) // lanes
     for blk in range(n_blocks):
         _sweep_block(
             blk,
@@ -175,22 +135,8 @@ def sweep_batch_serial(
             parent,
             r,
             x,
-            p,
-            q,
-            s_base,
-            v_start,
-            v_slack,
-            tol,
-            max_iter,
-            store_v,
-            v_out,
-            loss_p,
-            loss_q,
-            vmin,
-            vmin_index,
-            vmax,
-            iterations,
-            converged,
+            case,
+            out,
             lanes,
         )
 
@@ -202,25 +148,13 @@ def _sweep_block(
     parent,
     r,
     x,
-    p,
-    q,
-    s_base,
-    v_start,
-    v_slack,
-    tol,
-    max_iter,
-    store_v,
-    v_out,
-    loss_p,
-    loss_q,
-    vmin,
-    vmin_index,
-    vmax,
-    iterations,
-    converged,
+    case,
+    out,
     lanes,
 ):
     """Sweep rows ``blk * lanes`` to ``blk * lanes + lanes - 1`` (those that exist) together."""
+    p, q, s_base, v_start, v_slack, tol, max_iter, store_v = case
+    v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged = out
     batch, n = p.shape
     shared_start = v_start.shape[0] == 1
     first = blk * lanes
@@ -348,22 +282,8 @@ def sweep_trees(
     parent,
     r,
     x,
-    p,
-    q,
-    s_base,
-    v_start,
-    v_slack,
-    tol,
-    max_iter,
-    store_v,
-    v_out,
-    loss_p,
-    loss_q,
-    vmin,
-    vmin_index,
-    vmax,
-    iterations,
-    converged,
+    case,
+    out,
 ):
     """:func:`sweep_batch` for a batch whose rows each have their own tree (radial configuration).
 
@@ -374,29 +294,15 @@ def sweep_trees(
     SIMD lanes) with the same arithmetic as :func:`sweep_batch`, in parallel
     over rows; the other arguments are :func:`sweep_batch`'s.
     """
-    for row in prange(p.shape[0]):
+    for row in prange(case[0].shape[0]):
         _sweep_block(
             row,
             order[row],
             parent[row],
             r[row],
             x[row],
-            p,
-            q,
-            s_base,
-            v_start,
-            v_slack,
-            tol,
-            max_iter,
-            store_v,
-            v_out,
-            loss_p,
-            loss_q,
-            vmin,
-            vmin_index,
-            vmax,
-            iterations,
-            converged,
+            case,
+            out,
             1,
         )
 
@@ -407,47 +313,19 @@ def sweep_trees_serial(
     parent,
     r,
     x,
-    p,
-    q,
-    s_base,
-    v_start,
-    v_slack,
-    tol,
-    max_iter,
-    store_v,
-    v_out,
-    loss_p,
-    loss_q,
-    vmin,
-    vmin_index,
-    vmax,
-    iterations,
-    converged,
+    case,
+    out,
 ):
     """:func:`sweep_trees` on the calling thread only."""
-    for row in range(p.shape[0]):
+    for row in range(case[0].shape[0]):
         _sweep_block(
             row,
             order[row],
             parent[row],
             r[row],
             x[row],
-            p,
-            q,
-            s_base,
-            v_start,
-            v_slack,
-            tol,
-            max_iter,
-            store_v,
-            v_out,
-            loss_p,
-            loss_q,
-            vmin,
-            vmin_index,
-            vmax,
-            iterations,
-            converged,
+            case,
+            out,
             1,
         )
 
