@@ -50,11 +50,12 @@ from __future__ import annotations
 import numpy as np
 
 from optibench.checks import integer
-from optibench.constraints import better, sort_key, violation
-from optibench.optimizer import Optimizer
+from optibench.constraints import sort_key
+
+from .greedy import GreedyPopulation
 
 
-class Jaya(Optimizer):
+class Jaya(GreedyPopulation):
     """Jaya: towards the best member, away from the worst; no algorithm-specific parameter.
 
     Args:
@@ -66,29 +67,7 @@ class Jaya(Optimizer):
     def __init__(self, pop_size: int = 30):
         self.pop_size = pop_size
 
-    def _setup(self) -> None:
-        self.X = self._uniform(self.pop_size)
-        # objective value and violation of each member, shape (n,); None until the first population is told
-        self.f: np.ndarray | None = None
-        self.v: np.ndarray | None = None
-        self.pending = self.X
-
-    def ask(self) -> np.ndarray:
-        """The initial population, then each iteration's candidates (n, d)."""
-        self.pending = self.X if self.f is None else self._moves()
-        return self.pending
-
-    def tell(self, F: np.ndarray, G: np.ndarray) -> None:
-        if len(F) < len(self.pending):
-            return  # the budget ended inside this population: no further ask follows
-        f, v = F[:, 0].copy(), violation(G)
-        if self.f is None or self.v is None:  # the first population
-            self.f, self.v = f, v
-            return
-        won = better(f, v, self.f, self.v)
-        self.X[won], self.f[won], self.v[won] = self.pending[won], f[won], v[won]
-
-    def _moves(self) -> np.ndarray:
+    def _candidates(self) -> np.ndarray:
         """Candidates (n, d), clipped to the box. Draws, in order: r1 (n, d), r2 (n, d)."""
         assert self.f is not None and self.v is not None  # set when the first population was told
         order = sort_key(self.f, self.v)

@@ -61,11 +61,12 @@ from __future__ import annotations
 import numpy as np
 
 from optibench.checks import integer
-from optibench.constraints import better, sort_key, violation
-from optibench.optimizer import Optimizer
+from optibench.constraints import better, sort_key
+
+from .greedy import GreedyPopulation
 
 
-class TeachingLearningBasedOptimization(Optimizer):
+class TeachingLearningBasedOptimization(GreedyPopulation):
     """TLBO: a teacher phase and a learner phase per iteration; no algorithm-specific parameter.
 
     Args:
@@ -78,31 +79,15 @@ class TeachingLearningBasedOptimization(Optimizer):
         self.pop_size = pop_size
 
     def _setup(self) -> None:
-        self.X = self._uniform(self.pop_size)
-        # objective value and violation of each learner, shape (n,); None until the first population is told
-        self.f: np.ndarray | None = None
-        self.v: np.ndarray | None = None
+        super()._setup()
         self.teacher_next = True
-        self.pending = self.X
 
-    def ask(self) -> np.ndarray:
-        """The initial learners, then alternately the teacher phase's and the learner phase's candidates (n, d)."""
-        if self.f is None:
-            self.pending = self.X
-        else:
-            moved = self._teacher_phase() if self.teacher_next else self._learner_phase()
-            self.pending = np.clip(moved, self.problem.xl, self.problem.xu)
-        return self.pending
+    def _candidates(self) -> np.ndarray:
+        """Alternately the teacher phase's and the learner phase's candidates (n, d), clipped to the box."""
+        moved = self._teacher_phase() if self.teacher_next else self._learner_phase()
+        return np.clip(moved, self.problem.xl, self.problem.xu)
 
-    def tell(self, F: np.ndarray, G: np.ndarray) -> None:
-        if len(F) < len(self.pending):
-            return  # the budget ended inside this population: no further ask follows
-        f, v = F[:, 0].copy(), violation(G)
-        if self.f is None or self.v is None:  # the first population
-            self.f, self.v = f, v
-            return
-        won = better(f, v, self.f, self.v)
-        self.X[won], self.f[won], self.v[won] = self.pending[won], f[won], v[won]
+    def _accepted(self) -> None:
         self.teacher_next = not self.teacher_next
 
     def _teacher_phase(self) -> np.ndarray:

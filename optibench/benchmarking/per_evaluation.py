@@ -232,16 +232,22 @@ def format_section(report: dict[str, Any]) -> list[str]:
 
 
 def _adapter_lines(rows: dict[str, Any]) -> list[str]:
-    """The pymoo adapter's own cost: its run outside the power flow minus pymoo's own loop's (same generations)."""
+    """The pymoo adapter's own cost: its loop and algorithm parts minus pymoo's own loop's (same generations).
+
+    Taken from the timed runs' parts, not from the totals: both sides then
+    leave out ``Problem.evaluate`` measured the same way, and a disturbed plain
+    run (the totals' best of a few) cannot pass for the adapter's cost.
+    """
     lines = []
     for name, (adapter, own) in ADAPTER_PAIRS.items():
         a, b = rows.get(adapter, {}), rows.get(own, {})
-        if "total_us" not in a or "total_us" not in b:
+        if "algorithm" not in a or "algorithm" not in b:
             continue
-        extra = (a["total_us"] - a["power flow"]) - (b["total_us"] - b["power flow"])
+        extra = (a["algorithm"] + a["loop"]) - (b["algorithm"] + b["loop"])
         verdict = "met" if extra <= ADAPTER_TARGET_US else "not met"
         lines.append(
             f"Target: the pymoo adapter's own cost for {name} at most {ADAPTER_TARGET_US:g} microseconds per evaluation "
-            f"above pymoo's own loop on the same problem and generations: {verdict} ({extra:+.2f})."
+            f"above pymoo's own loop on the same problem and generations (loop + algorithm of the timed runs): "
+            f"{verdict} ({extra:+.2f})."
         )
     return lines
