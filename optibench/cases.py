@@ -29,6 +29,17 @@ RUN_STATUSES = ("ok", "failed")
 """Values of a results row's ``status``: a complete run, or one that raised (counted, not used)."""
 
 
+def legacy_optimum_status(is_bound: object, optimum: object) -> str | None:
+    """``optimum_status`` of a row written before the column existed, from its ``optimum_is_bound`` and ``optimum``.
+
+    "bound" when the former flag says so, else "best-known" (what proved the
+    value was not recorded, so it is not claimed); None without an optimum.
+    """
+    if optimum is None or pd.isna(optimum):
+        return None
+    return "bound" if not pd.isna(is_bound) and bool(is_bound) else "best-known"
+
+
 def family(problem: str) -> Any:
     """The registered class of the problem family ``problem``, or None when it is not installed (a plug-in removed)."""
     try:
@@ -60,9 +71,8 @@ def upgrade_columns(results: pd.DataFrame) -> pd.DataFrame:
     """``results`` with the columns of the current store, filled in for folders written before them.
 
     * ``status`` missing or null: ``"ok"`` (older stores kept no failed runs).
-    * ``optimum_status`` missing or null where an optimum is given: ``"bound"``
-      when ``optimum_is_bound`` says so, else ``"best-known"`` (older stores
-      did not record whether the value was proven, so it is not claimed).
+    * ``optimum_status`` missing or null where an optimum is given:
+      :func:`legacy_optimum_status` (the rule the store applies when it reads such a file).
     * ``optimum_method`` missing: null; ``success_atol`` missing or null: :data:`LEGACY_ATOL`.
 
     Raises ValueError naming the column when ``status`` or ``optimum_status`` holds an unknown value.
@@ -73,8 +83,10 @@ def upgrade_columns(results: pd.DataFrame) -> pd.DataFrame:
         given = results[name] if name in results else pd.Series(None, index=results.index, dtype=object)
         return given.where(given.notna(), fill)
 
-    is_bound = column("optimum_is_bound", False).astype(bool)
-    legacy = is_bound.map({True: "bound", False: "best-known"}).where(results["optimum"].notna())
+    is_bound = column("optimum_is_bound", False)
+    legacy = pd.Series(
+        [legacy_optimum_status(*pair) for pair in zip(is_bound, results["optimum"])], index=results.index, dtype=object
+    )
     df = results.assign(
         status=column("status", "ok"),
         optimum_status=column("optimum_status", legacy),

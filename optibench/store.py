@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import shutil
 from collections.abc import Callable
@@ -34,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .cases import legacy_optimum_status
 from .provenance import now, provenance
 from .runner import KEY_COLUMNS, row_key
 
@@ -284,9 +284,8 @@ def _upgrade(table: pa.Table, schema: pa.Schema = SCHEMA) -> pa.Table:
     """``table`` with the columns of ``schema`` in its order, for files written before some existed.
 
     A missing ``status`` is "ok" (failed runs were not stored then);
-    ``optimum_status`` comes from the former ``optimum_is_bound`` ("bound",
-    else "best-known": what proved the value was not recorded); other missing
-    columns are null.
+    ``optimum_status`` comes from the former ``optimum_is_bound``
+    (:func:`optibench.cases.legacy_optimum_status`); other missing columns are null.
     """
     n, present = table.num_rows, table.column_names
     columns = {}
@@ -297,8 +296,7 @@ def _upgrade(table: pa.Table, schema: pa.Schema = SCHEMA) -> pa.Table:
             columns[field.name] = pa.array(["ok"] * n, pa.string())
         elif field.name == "optimum_status" and all(c in present for c in _LEGACY_SOURCES):
             pairs = zip(table.column("optimum_is_bound").to_pylist(), table.column("optimum").to_pylist())
-            values = [None if v is None or math.isnan(v) else ("bound" if b else "best-known") for b, v in pairs]
-            columns[field.name] = pa.array(values, pa.string())
+            columns[field.name] = pa.array([legacy_optimum_status(*pair) for pair in pairs], pa.string())
         else:
             columns[field.name] = pa.nulls(n, field.type)
     return pa.table(columns, schema=schema)

@@ -37,11 +37,14 @@ MAX_LANES = 64
 SIMD_LANES = 8
 """float64 values in one AVX-512 vector: block widths are rounded up to a multiple of it."""
 MIN_WIDE_LANES = 16
-"""Narrowest width the L2 limit may impose: on 1,000 and 10,000 buses 16 lanes in L3 beat 8 or fewer in L2 (measured)."""
+"""Narrowest width the cache limit may impose. Measured on 1,000 and 10,000 buses, 16 lanes in L3 beat 8 or fewer
+in L2; on 100,000 buses, where any block of more than one row leaves the caches, 16 lanes sweep 1.45 x faster than
+one row at a time and faster than 8, 32 or 64 (the sweep is bound by memory traffic, which wide vectors cut least)."""
 BLOCK_CACHE_BYTES = 512 * 1024
 """Working set a block may fill at full width (about half of a core's L2 cache on current x86 servers)."""
-SHARED_CACHE_BYTES = 8 * 1024 * 1024
-"""Working set a block may fill at all (a share of the L3 cache); larger feeders sweep narrower blocks."""
+BLOCK_MEMORY_BYTES = 256 * 1024 * 1024
+"""Most memory one block may take (each thread sweeps one block at a time): feeders of millions of buses sweep
+narrower blocks than MIN_WIDE_LANES rather than take gigabytes."""
 BLOCK_BYTES_PER_BUS_ROW = 48
 """Working set per bus and row of a block: six float64 arrays (loads, voltages, currents; real and imaginary)."""
 
@@ -50,10 +53,10 @@ def lanes_for(batch: int, n_bus: int = 1) -> int:
     """Block width for a batch: as few blocks as the width cap allows, of equal width (little padding).
 
     The cap is MAX_LANES, lowered so that a block's working set (``n_bus`` x
-    lanes x BLOCK_BYTES_PER_BUS_ROW) stays in cache: within
-    BLOCK_CACHE_BYTES down to MIN_WIDE_LANES, then within SHARED_CACHE_BYTES
-    down to one row (on a 100,000-bus feeder one row's block is 4.8 MB). The
-    width is rounded up to whole SIMD vectors: a batch of 50 is one block of
+    lanes x BLOCK_BYTES_PER_BUS_ROW) stays within BLOCK_CACHE_BYTES, but not
+    below MIN_WIDE_LANES (a 16-row block of a 100,000-bus feeder is 77 MB and
+    is swept from main memory, still faster than narrower blocks) unless the
+    block would take more than BLOCK_MEMORY_BYTES. The width is rounded up to whole SIMD vectors: a batch of 50 is one block of
     56 lanes (6 idle), 100 two of 56 (12 idle). Rows are independent
     of the block they share (see :func:`sweep_batch`), so the width changes
     speed only, never a result.
@@ -61,7 +64,7 @@ def lanes_for(batch: int, n_bus: int = 1) -> int:
     cap = MAX_LANES
     while cap > MIN_WIDE_LANES and n_bus * cap * BLOCK_BYTES_PER_BUS_ROW > BLOCK_CACHE_BYTES:
         cap //= 2
-    while cap > 1 and n_bus * cap * BLOCK_BYTES_PER_BUS_ROW > SHARED_CACHE_BYTES:
+    while cap > 1 and n_bus * cap * BLOCK_BYTES_PER_BUS_ROW > BLOCK_MEMORY_BYTES:
         cap //= 2
     batch = max(batch, 1)
     blocks = -(-batch // cap)

@@ -1,10 +1,11 @@
-"""Behaviour of solve_batch: collapse, batching, warm start, branch quantities, bad arguments."""
+"""Behaviour of solve_batch: collapse, batching, block width, warm start, branch quantities, bad arguments."""
 
 import numpy as np
 import pytest
 
 from optibench import load_network
 from optibench.powerflow import solve, solve_batch
+from optibench.sweep_kernel import BLOCK_BYTES_PER_BUS_ROW, BLOCK_MEMORY_BYTES, MIN_WIDE_LANES, lanes_for
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +111,13 @@ def test_store_voltages_false_keeps_the_summaries(ieee69):
 def test_bad_arguments_are_named(ieee69, kwargs, message):
     with pytest.raises(ValueError, match=message):
         solve_batch(ieee69, **kwargs)
+
+
+def test_block_width_stays_wide_on_large_feeders_within_its_memory_limit():
+    # 100,000 buses: a 16-row block (77 MB) leaves the caches but sweeps faster than narrower ones
+    assert lanes_for(1000, 100_000) == MIN_WIDE_LANES
+    assert lanes_for(1, 100_000) == 1
+    for n_bus in (1_000_000, 3_000_000, 20_000_000):
+        lanes = lanes_for(1000, n_bus)
+        assert lanes >= 1
+        assert lanes == 1 or n_bus * lanes * BLOCK_BYTES_PER_BUS_ROW <= BLOCK_MEMORY_BYTES
