@@ -60,8 +60,8 @@ def lanes_for(batch: int, n_bus: int = 1) -> int:
     block would take more than BLOCK_MEMORY_BYTES: IEEE 69 and 1,000 buses
     get 64 lanes, 10,000 buses 32, 100,000 buses 16. The width is rounded up
     to whole SIMD vectors: a batch of 50 is one block of 56 lanes (6 idle),
-    100 two of 56 (12 idle). Rows are independent of the block they share (see :func:`sweep_batch`), so the width changes
-    speed only, never a result.
+    100 two of 56 (12 idle). Rows are independent of the block they share
+    (see :func:`sweep_batch`), so the width changes speed only, never a result.
     """
     cap = MAX_LANES
     while cap > MIN_WIDE_LANES and n_bus * cap * BLOCK_BYTES_PER_BUS_ROW > BLOCK_CACHE_BYTES:

@@ -232,7 +232,7 @@ def format_section(report: dict[str, Any]) -> list[str]:
         "",
         f"Population {report['population']}, seed {SEED}, {report['evals']:,} evaluations per run, best of "
         f"{report['repeats']} plain runs (total) and of {report['repeats']} timed runs (the parts), "
-        "in microseconds per evaluation.",
+        "in microseconds per evaluation. The adapter's runs and pymoo's own loop take turns, repeat by repeat.",
         "Parts: `power flow` = `solve_batch` (the sweep kernel and its checks); `decode` = `space.decode`;",
         "`injections` = building the per-candidate loads; `constraints` = the rest of `Problem.evaluate`",
         "(objective and constraint columns, diagnostics); `loop` = `optibench.minimize`'s own work (population",
