@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -254,6 +254,19 @@ def _check_trees(network: Network, order: np.ndarray, parent: np.ndarray, r_pu: 
         )
 
 
+def _rows(values: ArrayLike, dtype: type) -> np.ndarray:
+    """``values`` as a C-contiguous 2-D array of ``dtype`` (a vector becomes one row); no copy when it already is one."""
+    if type(values) is np.ndarray and values.dtype == dtype and values.ndim == 2 and values.flags.c_contiguous:
+        return values
+    return np.ascontiguousarray(np.atleast_2d(np.asarray(values, dtype=dtype)))
+
+
+@lru_cache(maxsize=16)
+def _flat_start(n_bus: int) -> np.ndarray:
+    """The flat start, 1 + 0j p.u. at every bus, shape (1, n_bus); shared between calls (the kernel only reads it)."""
+    return np.ones((1, n_bus), dtype=np.complex128)
+
+
 def _sweep(
     network: Network,
     trees: tuple[np.ndarray, ...] | None,
@@ -267,8 +280,8 @@ def _sweep(
 ) -> PowerFlowResult:
     """Check the injections and run the kernel: the network's tree (``trees`` None) or one tree per row."""
     n = network.n_bus
-    p = np.ascontiguousarray(np.atleast_2d(np.asarray(p_kw, dtype=np.float64)))
-    q = np.ascontiguousarray(np.atleast_2d(np.asarray(q_kvar, dtype=np.float64)))
+    p = _rows(p_kw, np.float64)
+    q = _rows(q_kvar, np.float64)
     if p.shape != q.shape or p.ndim != 2 or p.shape[1] != n:
         raise ValueError(
             f"p_kw and q_kvar must both have shape (batch, {n}) for network {network.name!r}; "
@@ -279,9 +292,9 @@ def _sweep(
     batch = p.shape[0]
     s_base = network.s_base_kva
     if v_start is None:
-        start = np.ones((1, n), dtype=np.complex128)
+        start = _flat_start(n)
     else:
-        start = np.ascontiguousarray(np.atleast_2d(np.asarray(v_start, dtype=np.complex128)))
+        start = _rows(v_start, np.complex128)
         if start.shape not in ((1, n), (batch, n)):
             raise ValueError(f"v_start must have shape ({n},) or ({batch}, {n}); got {np.shape(v_start)}")
     v = np.empty((batch, n) if store_voltages else (1, 1), dtype=np.complex128)
@@ -307,8 +320,8 @@ def _sweep(
     return result_class(
         network=network,
         v=v if store_voltages else None,
-        loss_kw=loss_p * s_base,
-        loss_kvar=loss_q * s_base,
+        loss_kw=loss_p,
+        loss_kvar=loss_q,
         vmin_pu=vmin,
         vmax_pu=vmax,
         vmin_index=vmin_index,

@@ -102,7 +102,7 @@ def sweep_batch(
             voltages into ``v_out``.
         out: the tuple ``(v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged)``
             written in place: v_out (batch, n) complex128 (or (1, 1) unused);
-            loss_p, loss_q (batch,) series losses in p.u.; vmin, vmax (batch,)
+            loss_p, loss_q (batch,) series losses in kW and kvar; vmin, vmax (batch,)
             extreme voltage magnitudes; vmin_index (batch,) int64; iterations
             (batch,) int64; converged (batch,) bool.
         lanes: rows per block (see :func:`lanes_for`).
@@ -274,8 +274,8 @@ def _sweep_block(
         converged[row] = ok
         iterations[row] = done_at[w] if ok else it
         if ok:
-            loss_p[row] = lp[w]
-            loss_q[row] = lq[w]
+            loss_p[row] = lp[w] * s_base
+            loss_q[row] = lq[w] * s_base
             vmin[row] = lo[w]
             vmax[row] = hi[w]
         else:
