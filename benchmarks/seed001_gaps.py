@@ -101,23 +101,6 @@ def steps(penetration: float) -> list[str]:
     return lines
 
 
-def balance(case: SitingCase, data_centres: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Per feeder and period: (available renewables kW, own load kW), each shape (T, F); the load is residential
-    plus, with ``data_centres``, each data centre's unshifted load (delta = 1)."""
-    feeder_of = {bus: f for f, buses in enumerate(case.flexibility["feeder_buses"]) for bus in buses}
-    index = {int(b): k for k, b in enumerate(case.network.bus_ids)}
-    shape = (case.periods, len(case.flexibility["feeder_buses"]))
-    renewable, load = np.zeros(shape), np.zeros(shape)
-    for _, bus, rating, profile in case.renewables():
-        renewable[:, feeder_of[bus]] += rating * profile
-    for bus, f in feeder_of.items():
-        load[:, f] += case.load_kw[:, index[bus]]
-    if data_centres:
-        for centre in case.flexibility["data_centres"]:
-            load[:, feeder_of[centre["bus"]]] += centre["p_kw"] * case.days["data_centre_pu"].to_numpy()
-    return renewable, load
-
-
 def curtailment() -> list[str]:
     """Part 2: the added feeders' renewables against their own load, by penetration."""
     lines = [
@@ -137,7 +120,7 @@ def curtailment() -> list[str]:
         added = [f for f in range(len(feeders)) if f not in reference]
         cells = []
         for data_centres in (True, False):
-            renewable, load = balance(case, data_centres)
+            renewable, load = case.feeder_balance(data_centres)
             excess = renewable - load
             share = (case.weight @ np.maximum(excess, 0).sum(axis=1)) / (case.weight @ renewable.sum(axis=1))
             cells.append(((renewable / load)[:, added].max(), int((excess[:, added] > 0).any(axis=1).sum()), share))

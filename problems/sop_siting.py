@@ -242,6 +242,25 @@ class SitingCase:
                 units.append((f"{kind}{k}", row["bus"], rating, profile))
         return units
 
+    def feeder_balance(self, data_centres: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Per period and feeder: (available renewables kW, own load kW), each shape (T, F).
+
+        The load is the residential load plus, with ``data_centres``, each data centre's unshifted load
+        (delta = 1). Without SOPs no feeder exports (eq. 10-11), so what the renewables exceed it by is curtailed.
+        """
+        feeder_of = {bus: f for f, buses in enumerate(self.flexibility["feeder_buses"]) for bus in buses}
+        index = {int(b): k for k, b in enumerate(self.network.bus_ids)}
+        shape = (self.periods, len(self.flexibility["feeder_buses"]))
+        renewable, load = np.zeros(shape), np.zeros(shape)
+        for _, bus, rating, profile in self.renewables():
+            renewable[:, feeder_of[bus]] += rating * profile
+        for bus, f in feeder_of.items():
+            load[:, f] += self.load_kw[:, index[bus]]
+        if data_centres:
+            for centre in self.flexibility["data_centres"]:
+                load[:, feeder_of[centre["bus"]]] += centre["p_kw"] * self.days["data_centre_pu"].to_numpy()
+        return renewable, load
+
     def model(
         self, fixed_capacity_kw: Sequence[float] | None = None, sop_installable: bool = True
     ) -> tuple[BranchFlowModel, list[ScaledLoad], list[SoftOpenPoint], list[PhotovoltaicUnit], DataCentres]:

@@ -131,16 +131,7 @@ def test_curtailment_without_sops_is_what_renewables_exceed_their_own_feeder_loa
     MILP curtails exactly the renewables above each feeder's own load (residential plus unshifted data centres),
     computed here from the data alone: nothing at 41.2 %, 3.53 % at 52.4 % (results/seed001/gaps.md)."""
     case = SitingCase("quad", penetration)
-    feeder = {bus: f for f, buses in enumerate(case.flexibility["feeder_buses"]) for bus in buses}
-    column = {int(b): k for k, b in enumerate(case.network.bus_ids)}
-    shape = (case.periods, len(case.flexibility["feeder_buses"]))
-    renewable, load = np.zeros(shape), np.zeros(shape)
-    for _, bus, rating, profile in case.renewables():
-        renewable[:, feeder[bus]] += rating * profile
-    for bus, f in feeder.items():
-        load[:, f] += case.load_kw[:, column[bus]]
-    for centre in case.flexibility["data_centres"]:
-        load[:, feeder[centre["bus"]]] += centre["p_kw"] * case.days["data_centre_pu"].to_numpy()
+    renewable, load = case.feeder_balance()
     used = 1 - case.weight @ np.maximum(renewable - load, 0).sum(axis=1) / (case.weight @ renewable.sum(axis=1))
     assert reference_plan(case)["renewable_utilisation"] == pytest.approx(used, abs=1e-9)
     assert used == pytest.approx({0.412: 1.0, 0.524: 0.9647}[penetration], abs=1e-4)
