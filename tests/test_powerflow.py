@@ -5,7 +5,13 @@ import pytest
 
 from optibench import load_network
 from optibench.powerflow import solve, solve_batch
-from optibench.sweep_kernel import BLOCK_BYTES_PER_BUS_ROW, BLOCK_MEMORY_BYTES, MIN_WIDE_LANES, lanes_for
+from optibench.sweep_kernel import (
+    BLOCK_BYTES_PER_BUS_ROW,
+    BLOCK_MEMORY_BYTES,
+    GATHER_MIN_LANES,
+    MIN_WIDE_LANES,
+    lanes_for,
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +54,20 @@ def test_rows_are_independent_of_batch_layout(ieee69, batch):
         assert np.array_equal(res.v[row], single.v[0])
         assert res.loss_kw[row] == single.loss_kw[0]
         assert res.iterations[row] == single.iterations[0]
+
+
+def test_gathered_backward_sweep_equals_the_streaming_one_to_the_last_bit():
+    """A wide block gathers each bus's children (up to four on this feeder); one row alone streams."""
+    net = load_network("synthetic1000")
+    batch = 64
+    assert lanes_for(batch, net.n_bus) >= GATHER_MIN_LANES and lanes_for(1, net.n_bus) < GATHER_MIN_LANES
+    assert np.bincount(net.parent[net.parent >= 0]).max() >= 3
+    scale = np.random.default_rng(3).uniform(0.2, 1.5, (batch, 1))
+    wide = solve_batch(net, net.p_kw * scale, net.q_kvar * scale)
+    for row in range(batch):
+        alone = solve_batch(net, net.p_kw * scale[row], net.q_kvar * scale[row])
+        assert np.array_equal(wide.v[row], alone.v[0])
+        assert wide.loss_kw[row] == alone.loss_kw[0] and wide.iterations[row] == alone.iterations[0]
 
 
 def test_warm_start_converges_faster_to_the_same_point(ieee69):
