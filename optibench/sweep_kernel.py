@@ -22,16 +22,19 @@ The sweep is the classic current-injection form for constant-power loads:
 * forward: ``V_i = V_parent(i) - z_i J_i``;
 
 repeated until no voltage component moves by more than ``tol`` p.u. The
-load currents and the backward sweep are two passes over the block (a
-streaming one, then one up the tree) or, in small wide blocks, one pass up
-the tree in which each bus gathers its children (:data:`GATHER_MIN_LANES`);
-both add the same terms in the same order. A row
+load currents and the backward sweep are one pass up the tree in which each
+bus gathers its children's branch currents (blocks of whole SIMD vectors
+that stay in the caches), or two passes, a streaming one and one up the tree
+(one-row blocks and blocks of huge feeders, where that is faster); both add
+the same terms in the same order. A row
 that has not met ``tol`` after ``max_iter`` sweeps, or whose voltages are not
 finite, is reported as not converged and its voltages, losses and voltage
 extremes are NaN.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 from numba import njit, prange
@@ -52,15 +55,9 @@ BLOCK_MEMORY_BYTES = 256 * 1024 * 1024
 narrower blocks than MIN_WIDE_LANES rather than take gigabytes."""
 BLOCK_BYTES_PER_BUS_ROW = 48
 """Working set per bus and row of a block: six float64 arrays (loads, voltages, currents; real and imaginary)."""
-GATHER_MIN_LANES = 40
-GATHER_BLOCK_BYTES = 4 * 1024 * 1024
-"""Blocks at least GATHER_MIN_LANES wide whose working set is at most GATHER_BLOCK_BYTES take the backward sweep
-bus by bus, each bus gathering its children (:func:`_backward_gathered`): one pass over the block instead of two.
-Measured on the benchmark machine: IEEE 69 at 56 and 64 lanes 11-12 % faster, 1,000 buses at 64 lanes (3 MB)
-4 % faster; narrower blocks lose more to the branch per bus (IEEE 69 at 8 lanes 33 % slower), and larger blocks,
-swept from L3 in reverse, lose to the streaming pass (4,000 buses at 64 lanes, 12 MB: 13 % slower)."""
 
 
+@lru_cache(maxsize=1024)  # called on every solve_batch; 0.4 us of Python per call otherwise
 def lanes_for(batch: int, n_bus: int = 1) -> int:
     """Block width for a batch: as few blocks as the width cap allows, of equal width (little padding).
 
@@ -179,8 +176,11 @@ def _sweep_block(
     ql = np.zeros((n, lanes))
     vr = np.empty((n, lanes))
     vi = np.empty((n, lanes))
-    jr = np.empty((n, lanes))
-    ji = np.empty((n, lanes))
+    # one row more, bus n, holding -0.0: the child a bus gathers when it has fewer than two (x + -0.0 is x exactly)
+    jr = np.empty((n + 1, lanes))
+    ji = np.empty((n + 1, lanes))
+    jr[n] = -0.0
+    ji[n] = -0.0
     change = np.empty(lanes)
     done_at = np.zeros(lanes, dtype=np.int64)
     active = np.zeros(lanes, dtype=np.bool_)
@@ -192,9 +192,17 @@ def _sweep_block(
     order_u = order.astype(np.uint64)
     parent_u = parent.astype(np.uint64)  # the slack's -1 wraps around, and is never read
     size = n * lanes
-    gather = lanes >= GATHER_MIN_LANES and n * lanes * BLOCK_BYTES_PER_BUS_ROW <= GATHER_BLOCK_BYTES
-    child_start, children = _children(order, parent, gather)
-    flat = (pl.reshape(size), ql.reshape(size), vr.reshape(size), vi.reshape(size), jr.reshape(size), ji.reshape(size))
+    # whole SIMD vectors per bus, and a block that stays in the caches: one pass up the tree (see _backward_gathered)
+    gather = lanes >= SIMD_LANES and n * lanes * BLOCK_BYTES_PER_BUS_ROW <= BLOCK_CACHE_BYTES
+    first_two, extra_start, extra = _children(order, parent, gather)
+    flat = (
+        pl.reshape(size),
+        ql.reshape(size),
+        vr.reshape(size),
+        vi.reshape(size),
+        jr.reshape(size + lanes),
+        ji.reshape(size + lanes),
+    )
     fpl, fql, fvr, fvi, fjr, fji = flat
     # bus by bus, so that the block is written contiguously and the rows of p, q stay in L1
     for i in range(n):
@@ -227,7 +235,7 @@ def _sweep_block(
     while it < max_iter:
         it += 1
         if gather:
-            _backward_gathered(order_u, child_start, children, lanes_u, flat)
+            _backward_gathered(order_u, first_two, extra_start, extra, lanes_u, flat)
         else:
             _backward(order_u, parent_u, lanes_u, flat)
         for w in range(lanes):
@@ -261,7 +269,7 @@ def _sweep_block(
             break
 
     if gather:
-        _backward_gathered(order_u, child_start, children, lanes_u, flat)
+        _backward_gathered(order_u, first_two, extra_start, extra, lanes_u, flat)
     else:
         _backward(order_u, parent_u, lanes_u, flat)
     # losses and voltage extremes of every lane at once, buses in sweep order
@@ -318,7 +326,7 @@ def _backward(order_u, parent_u, lanes_u, flat):
     arrays as uint64.
     """
     jr, ji = flat[4], flat[5]
-    for o in range(jr.shape[0]):
+    for o in range(flat[0].shape[0]):
         jr[o], ji[o] = _load_current(flat, o)
     for k in range(order_u.shape[0] - 1, 0, -1):
         oi = order_u[k] * lanes_u
@@ -337,64 +345,63 @@ def _load_current(flat, o):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _backward_gathered(order_u, child_start, children, lanes_u, flat):
-    """:func:`_backward` bus by bus: each bus's load current plus its children's branch currents, in one pass.
+def _backward_gathered(order_u, first_two, extra_start, extra, lanes_u, flat):
+    """:func:`_backward` in one pass up the tree: each bus's load current plus its children's branch currents.
 
-    The children of bus ``i`` are ``children[child_start[i]:child_start[i + 1]]``
-    (see :func:`_children`), added in the order :func:`_backward` adds them, so
-    the sums are the same to the last bit. Buses with one or two children, most
-    of a radial feeder, take a single loop over the lanes.
+    ``first_two[2 i]``, ``first_two[2 i + 1]`` are bus ``i``'s first two
+    children, or the block's row of -0.0 (bus ``n``) where it has fewer, so
+    that every bus takes the same loop without a branch; any further children
+    are ``extra[extra_start[i]:extra_start[i + 1]]`` (see :func:`_children`).
+    Children are added in the order :func:`_backward` adds them, so the sums
+    are the same to the last bit.
     """
     jr, ji = flat[4], flat[5]
     for k in range(order_u.shape[0] - 1, -1, -1):
-        oi = order_u[k] * lanes_u
-        first = child_start[order_u[k]]
-        count = child_start[order_u[k] + 1] - first
-        if count == 1:
-            oc = children[first] * lanes_u
+        i = order_u[k]
+        oi = i * lanes_u
+        oc = first_two[2 * i] * lanes_u
+        od = first_two[2 * i + 1] * lanes_u
+        for w in range(lanes_u):
+            ir, ii = _load_current(flat, oi + w)
+            jr[oi + w] = ir + jr[oc + w] + jr[od + w]
+            ji[oi + w] = ii + ji[oc + w] + ji[od + w]
+        for c in range(extra_start[i], extra_start[i + 1]):
+            oc = extra[c] * lanes_u
             for w in range(lanes_u):
-                ir, ii = _load_current(flat, oi + w)
-                jr[oi + w] = ir + jr[oc + w]
-                ji[oi + w] = ii + ji[oc + w]
-        elif count == 2:
-            oc = children[first] * lanes_u
-            od = children[first + 1] * lanes_u
-            for w in range(lanes_u):
-                ir, ii = _load_current(flat, oi + w)
-                jr[oi + w] = ir + jr[oc + w] + jr[od + w]
-                ji[oi + w] = ii + ji[oc + w] + ji[od + w]
-        else:
-            for w in range(lanes_u):
-                jr[oi + w], ji[oi + w] = _load_current(flat, oi + w)
-            for c in range(first, first + count):
-                oc = children[c] * lanes_u
-                for w in range(lanes_u):
-                    jr[oi + w] += jr[oc + w]
-                    ji[oi + w] += ji[oc + w]
+                jr[oi + w] += jr[oc + w]
+                ji[oi + w] += ji[oc + w]
 
 
 @njit(cache=True, inline="always")
 def _children(order, parent, needed):
-    """Children of every bus, latest in ``order`` first: ``(child_start, children)``, uint64.
+    """Children of every bus, latest in ``order`` first: ``(first_two, extra_start, extra)``.
 
-    The children of bus ``i`` are ``children[child_start[i]:child_start[i + 1]]``;
-    both are one-element placeholders when not ``needed``.
+    ``first_two`` (2 n,) uint64: the first two children of bus ``i`` at
+    ``2 i`` and ``2 i + 1``, ``n`` (the row of -0.0) where there are fewer;
+    the others are ``extra[extra_start[i]:extra_start[i + 1]]`` (uint64 buses,
+    int64 offsets). One-element placeholders when not ``needed``.
     """
     n = order.shape[0]
     if not needed:
-        return np.zeros(1, dtype=np.uint64), np.zeros(1, dtype=np.uint64)
-    child_start = np.zeros(n + 1, dtype=np.uint64)
-    for k in range(1, n):
-        child_start[parent[order[k]] + 1] += 1
-    for i in range(n):
-        child_start[i + 1] += child_start[i]
-    fill_at = child_start[:n].copy()
-    children = np.zeros(max(n - 1, 1), dtype=np.uint64)
+        return np.zeros(1, dtype=np.uint64), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.uint64)
+    first_two = np.full(2 * n, n, dtype=np.uint64)
+    count = np.zeros(n, dtype=np.int64)
     for k in range(n - 1, 0, -1):
         a = parent[order[k]]
-        children[fill_at[a]] = order[k]
-        fill_at[a] += 1
-    return child_start, children
+        if count[a] < 2:
+            first_two[2 * a + count[a]] = order[k]
+        count[a] += 1
+    extra_start = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        extra_start[i + 1] = extra_start[i] + max(count[i] - 2, 0)
+    extra = np.zeros(max(extra_start[n], 1), dtype=np.uint64)
+    count[:] = 0
+    for k in range(n - 1, 0, -1):
+        a = parent[order[k]]
+        if count[a] >= 2:
+            extra[extra_start[a] + count[a] - 2] = order[k]
+        count[a] += 1
+    return first_two, extra_start, extra
 
 
 @njit(cache=True, parallel=True, error_model="numpy")

@@ -8,8 +8,8 @@ from optibench.powerflow import solve, solve_batch
 from optibench.sweep_kernel import (
     BLOCK_BYTES_PER_BUS_ROW,
     BLOCK_MEMORY_BYTES,
-    GATHER_MIN_LANES,
     MIN_WIDE_LANES,
+    SIMD_LANES,
     lanes_for,
 )
 
@@ -57,10 +57,10 @@ def test_rows_are_independent_of_batch_layout(ieee69, batch):
 
 
 def test_gathered_backward_sweep_equals_the_streaming_one_to_the_last_bit():
-    """A wide block gathers each bus's children (up to four on this feeder); one row alone streams."""
+    """A wide block gathers each bus's children (none to four on this feeder); one row alone streams."""
     net = load_network("synthetic1000")
     batch = 64
-    assert lanes_for(batch, net.n_bus) >= GATHER_MIN_LANES and lanes_for(1, net.n_bus) < GATHER_MIN_LANES
+    assert lanes_for(batch, net.n_bus) >= SIMD_LANES and lanes_for(1, net.n_bus) == 1
     assert np.bincount(net.parent[net.parent >= 0]).max() >= 3
     scale = np.random.default_rng(3).uniform(0.2, 1.5, (batch, 1))
     wide = solve_batch(net, net.p_kw * scale, net.q_kvar * scale)
