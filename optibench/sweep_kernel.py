@@ -192,7 +192,10 @@ def _sweep_block(
     order_u = order.astype(np.uint64)
     parent_u = parent.astype(np.uint64)  # the slack's -1 wraps around, and is never read
     size = n * lanes
-    # whole SIMD vectors per bus, and a block that stays in the caches: one pass up the tree (see _backward_gathered)
+    # whole SIMD vectors per bus, and a block that stays in the caches: one pass up the tree (see _backward_gathered).
+    # Measured: IEEE 69 at 8 to 64 lanes 3-20 % faster than two passes, 4,000 buses at 64 lanes 9 %; one-row
+    # blocks 13-30 % and 100,000 buses at 16 lanes 3 % slower. The children are found per block, not passed in:
+    # three more arrays in the call cost 1.6-1.9 us of Numba's argument handling on every call (measured).
     gather = lanes >= SIMD_LANES and n * lanes * BLOCK_BYTES_PER_BUS_ROW <= BLOCK_CACHE_BYTES
     first_two, extra_start, extra = _children(order, parent, gather)
     flat = (
