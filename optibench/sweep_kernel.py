@@ -197,7 +197,7 @@ def _sweep_block(
     # blocks 13-30 % and 100,000 buses at 16 lanes 3 % slower. The children are found per block, not passed in:
     # three more arrays in the call cost 1.6-1.9 us of Numba's argument handling on every call (measured).
     gather = lanes >= SIMD_LANES and n * lanes * BLOCK_BYTES_PER_BUS_ROW <= BLOCK_CACHE_BYTES
-    first_two, extra_start, extra = _children(order, parent, gather)
+    children = _children(order, parent, gather)
     flat = (
         pl.reshape(size),
         ql.reshape(size),
@@ -237,10 +237,7 @@ def _sweep_block(
     it = 0
     while it < max_iter:
         it += 1
-        if gather:
-            _backward_gathered(order_u, first_two, extra_start, extra, lanes_u, flat)
-        else:
-            _backward(order_u, parent_u, lanes_u, flat)
+        _branch_currents(gather, order_u, parent_u, children, lanes_u, flat)
         for w in range(lanes):
             change[w] = 0.0
         for k in range(1, n):
@@ -271,10 +268,7 @@ def _sweep_block(
         if not pending:
             break
 
-    if gather:
-        _backward_gathered(order_u, first_two, extra_start, extra, lanes_u, flat)
-    else:
-        _backward(order_u, parent_u, lanes_u, flat)
+    _branch_currents(gather, order_u, parent_u, children, lanes_u, flat)
     # losses and voltage extremes of every lane at once, buses in sweep order
     lp = np.zeros(lanes)
     lq = np.zeros(lanes)
@@ -318,6 +312,16 @@ def _sweep_block(
         if store_v:
             for i in range(n):
                 v_out[row, i] = complex(vr[i, w], vi[i, w]) if ok else complex(np.nan, np.nan)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _branch_currents(gather, order_u, parent_u, children, lanes_u, flat):
+    """Branch currents at the present voltages: :func:`_backward_gathered` where ``gather``, else :func:`_backward`."""
+    if gather:
+        first_two, extra_start, extra = children
+        _backward_gathered(order_u, first_two, extra_start, extra, lanes_u, flat)
+    else:
+        _backward(order_u, parent_u, lanes_u, flat)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
