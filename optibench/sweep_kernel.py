@@ -115,22 +115,9 @@ def sweep_batch(
             (batch,) int64; converged (batch,) bool.
         lanes: rows per block (see :func:`lanes_for`).
     """
-    n_blocks = (case[0].shape[0] + lanes - 1) // lanes
-    workers = min(get_num_threads(), n_blocks)
+    workers = min(get_num_threads(), (case[0].shape[0] + lanes - 1) // lanes)
     for worker in prange(workers):
-        block = _block_memory(order.shape[0], lanes)
-        for blk in range(worker, n_blocks, workers):
-            _sweep_block(
-                blk,
-                order,
-                parent,
-                r,
-                x,
-                case,
-                out,
-                lanes,
-                block,
-            )
+        _sweep_blocks(worker, workers, order, parent, r, x, case, out, lanes)
 
 
 @njit(cache=True, error_model="numpy")
@@ -144,20 +131,15 @@ def sweep_batch_serial(
     lanes,
 ):
     """:func:`sweep_batch` on the calling thread only (small batches, or inside worker processes)."""
-    n_blocks = (case[0].shape[0] + lanes - 1) // lanes
+    _sweep_blocks(0, 1, order, parent, r, x, case, out, lanes)
+
+
+@njit(cache=True, error_model="numpy")
+def _sweep_blocks(worker, workers, order, parent, r, x, case, out, lanes):
+    """Sweep blocks ``worker``, ``worker + workers``, ... of the batch, all in one block's memory (:func:`_block_memory`)."""
     block = _block_memory(order.shape[0], lanes)
-    for blk in range(n_blocks):
-        _sweep_block(
-            blk,
-            order,
-            parent,
-            r,
-            x,
-            case,
-            out,
-            lanes,
-            block,
-        )
+    for blk in range(worker, (case[0].shape[0] + lanes - 1) // lanes, workers):
+        _sweep_block(blk, order, parent, r, x, case, out, lanes, block)
 
 
 @njit(cache=True, error_model="numpy")
@@ -458,22 +440,9 @@ def sweep_trees(
     SIMD lanes) with the same arithmetic as :func:`sweep_batch`, in parallel
     over rows; the other arguments are :func:`sweep_batch`'s.
     """
-    batch = case[0].shape[0]
-    workers = min(get_num_threads(), batch)
+    workers = min(get_num_threads(), case[0].shape[0])
     for worker in prange(workers):
-        block = _block_memory(order.shape[1], 1)
-        for row in range(worker, batch, workers):
-            _sweep_block(
-                row,
-                order[row],
-                parent[row],
-                r[row],
-                x[row],
-                case,
-                out,
-                1,
-                block,
-            )
+        _sweep_tree_rows(worker, workers, order, parent, r, x, case, out)
 
 
 @njit(cache=True, error_model="numpy")
@@ -486,19 +455,15 @@ def sweep_trees_serial(
     out,
 ):
     """:func:`sweep_trees` on the calling thread only."""
+    _sweep_tree_rows(0, 1, order, parent, r, x, case, out)
+
+
+@njit(cache=True, error_model="numpy")
+def _sweep_tree_rows(worker, workers, order, parent, r, x, case, out):
+    """Sweep rows ``worker``, ``worker + workers``, ... each on its own tree, all in one one-lane block's memory."""
     block = _block_memory(order.shape[1], 1)
-    for row in range(case[0].shape[0]):
-        _sweep_block(
-            row,
-            order[row],
-            parent[row],
-            r[row],
-            x[row],
-            case,
-            out,
-            1,
-            block,
-        )
+    for row in range(worker, case[0].shape[0], workers):
+        _sweep_block(row, order[row], parent[row], r[row], x[row], case, out, 1, block)
 
 
 @njit(cache=True)
