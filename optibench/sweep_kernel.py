@@ -138,27 +138,29 @@ def sweep_batch_serial(
 def _sweep_blocks(worker, workers, order, parent, r, x, case, out, lanes):
     """Sweep blocks ``worker``, ``worker + workers``, ... of the batch, all in one block's memory (:func:`_block_memory`)."""
     block = _block_memory(order.shape[0], lanes)
+    tree = _tree_tables(order, parent, lanes)
     for blk in range(worker, (case[0].shape[0] + lanes - 1) // lanes, workers):
-        _sweep_block(blk, order, parent, r, x, case, out, lanes, block)
+        _sweep_block(blk, order, r, x, case, out, lanes, block, tree)
 
 
 @njit(cache=True, error_model="numpy")
 def _sweep_block(
     blk,
     order,
-    parent,
     r,
     x,
     case,
     out,
     lanes,
     block,
+    tree,
 ):
     """Sweep rows ``blk * lanes`` to ``blk * lanes + lanes - 1`` (those that exist) together in ``block``.
 
     ``block`` is the memory of :func:`_block_memory` for ``lanes``; every value
-    of it that the sweep reads is written here first, so one block's memory
-    serves block after block.
+    of it that the sweep reads is written here first (but the row of -0.0 that
+    :func:`_block_memory` sets), so one block's memory serves block after
+    block. ``tree`` is :func:`_tree_tables` of ``order`` and its parents.
     """
     p, q, s_base, v_start, v_slack, tol, max_iter, store_v = case
     v_out, loss_p, loss_q, vmin, vmin_index, vmax, iterations, converged = out
@@ -167,10 +169,7 @@ def _sweep_block(
     first = blk * lanes
     width = min(lanes, batch - first)
     pl, ql, vr, vi, jr, ji = block
-    # jr, ji have one row more, bus n, holding -0.0: the child a bus gathers when it has fewer than two
-    # (x + -0.0 is x exactly)
-    jr[n] = -0.0
-    ji[n] = -0.0
+    order_u, parent_u, gather, children = tree
     change = np.empty(lanes)
     done_at = np.zeros(lanes, dtype=np.int64)
     active = np.zeros(lanes, dtype=np.bool_)
@@ -179,15 +178,7 @@ def _sweep_block(
     # with unsigned integers, so that no index is tested for being negative
     # (NumPy's wrap-around): 10-15 % faster, the same arithmetic.
     lanes_u = np.uint64(lanes)
-    order_u = order.astype(np.uint64)
-    parent_u = parent.astype(np.uint64)  # the slack's -1 wraps around, and is never read
     size = n * lanes
-    # whole SIMD vectors per bus, and a block that stays in the caches: one pass up the tree (see _backward_gathered).
-    # Measured: IEEE 69 at 8 to 64 lanes 3-20 % faster than two passes, 4,000 buses at 64 lanes 9 %; one-row
-    # blocks 13-30 % and 100,000 buses at 16 lanes 3 % slower. The children are found per block, not passed in:
-    # three more arrays in the call cost 1.6-1.9 us of Numba's argument handling on every call (measured).
-    gather = lanes >= SIMD_LANES and n * lanes * BLOCK_BYTES_PER_BUS_ROW <= BLOCK_CACHE_BYTES
-    children = _children(order, parent, gather)
     flat = (
         pl.reshape(size),
         ql.reshape(size),
@@ -310,19 +301,36 @@ def _sweep_block(
 def _block_memory(n, lanes):
     """The arrays one block sweeps in, ``(pl, ql, vr, vi, jr, ji)``: loads, voltages and branch currents (p.u.).
 
-    Shapes (n, lanes), ``jr`` and ``ji`` (n + 1, lanes). Each worker takes it
-    once per call and sweeps all its blocks in it. A fresh block for every 16
-    rows of a 100,000-bus feeder (77 MB) spent a third of the time in page
-    faults (measured, one thread, batch 1,000: 7.3 against 5.1 ms per power flow).
+    Shapes (n, lanes), ``jr`` and ``ji`` (n + 1, lanes): their row ``n``
+    holds -0.0 for good, the child a bus gathers when it has fewer than two
+    (``x + -0.0`` is ``x`` exactly). Each worker takes it once per call and
+    sweeps all its blocks in it. A fresh block for every 16 rows of a
+    100,000-bus feeder (77 MB) spent a third of the time in page faults
+    (measured, one thread, batch 1,000: 7.3 against 5.1 ms per power flow).
     """
-    return (
-        np.empty((n, lanes)),
-        np.empty((n, lanes)),
-        np.empty((n, lanes)),
-        np.empty((n, lanes)),
-        np.empty((n + 1, lanes)),
-        np.empty((n + 1, lanes)),
-    )
+    jr = np.empty((n + 1, lanes))
+    ji = np.empty((n + 1, lanes))
+    jr[n] = -0.0
+    ji[n] = -0.0
+    return np.empty((n, lanes)), np.empty((n, lanes)), np.empty((n, lanes)), np.empty((n, lanes)), jr, ji
+
+
+@njit(cache=True)
+def _tree_tables(order, parent, lanes):
+    """What the sweeps of ``lanes``-wide blocks read of a tree: ``(order_u, parent_u, gather, children)``.
+
+    ``order_u``, ``parent_u``: ``order`` and ``parent`` as uint64 (the
+    slack's -1 wraps around, and is never read). ``gather``: whole SIMD
+    vectors per bus, and a block that stays in the caches, so the backward
+    sweep is one pass up the tree (:func:`_backward_gathered`); measured,
+    IEEE 69 at 8 to 64 lanes is 3-20 % faster than two passes and 4,000 buses
+    at 64 lanes 9 %, while one-row blocks are 13-30 % and 100,000 buses at
+    16 lanes 3 % slower. ``children``: :func:`_children`, when ``gather``.
+    Built once per worker and tree inside the kernel: passed in from Python,
+    three more arrays cost 1.6-1.9 us of Numba's argument handling per call.
+    """
+    gather = lanes >= SIMD_LANES and order.shape[0] * lanes * BLOCK_BYTES_PER_BUS_ROW <= BLOCK_CACHE_BYTES
+    return order.astype(np.uint64), parent.astype(np.uint64), gather, _children(order, parent, gather)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -463,7 +471,7 @@ def _sweep_tree_rows(worker, workers, order, parent, r, x, case, out):
     """Sweep rows ``worker``, ``worker + workers``, ... each on its own tree, all in one one-lane block's memory."""
     block = _block_memory(order.shape[1], 1)
     for row in range(worker, case[0].shape[0], workers):
-        _sweep_block(row, order[row], parent[row], r[row], x[row], case, out, 1, block)
+        _sweep_block(row, order[row], r[row], x[row], case, out, 1, block, _tree_tables(order[row], parent[row], 1))
 
 
 @njit(cache=True)
